@@ -1,0 +1,25 @@
+// The relay's contract: it forwards bytes unchanged and tells an observer what passed.
+import type { Direction } from '../zmtp/types';
+
+export interface RelayConnectionInfo {
+  /** Connection id, unique within one relay, starting at 1. */
+  id: number;
+  /** Where the connecting peer came from, e.g. "127.0.0.1:53412" or "ipc". */
+  peer: string;
+  /** The endpoint the relay listens on and the one it forwards to, as endpoint strings. */
+  listen: string;
+  target: string;
+}
+
+export type CloseReason = 'end' | 'reset' | 'error' | 'stopped' | 'target-failed';
+
+export interface RelayObserver {
+  onOpen?(conn: RelayConnectionInfo): void;
+  /** Called with each chunk as it is forwarded; the chunk must not be modified. */
+  onData?(conn: RelayConnectionInfo, dir: Direction, chunk: Buffer): void;
+  /** Half-close: `dir`'s sender ended its side. */
+  onEnd?(conn: RelayConnectionInfo, dir: Direction): void;
+  onClose?(conn: RelayConnectionInfo, reason: CloseReason, detail: string | undefined, bytes: Record<Direction, number>): void;
+  /** Bytes waiting in the relay's write buffers changed a lot: for back-pressure diagnostics. */
+  onBackpressure?(conn: RelayConnectionInfo, dir: Direction, bufferedBytes: number): void;
+}
