@@ -1,5 +1,5 @@
 // The relay's contract: it forwards bytes unchanged and tells an observer what passed.
-import type { Direction } from '../zmtp/types';
+import type { Direction, ZmtpEvent } from '../zmtp/types';
 
 export interface RelayConnectionInfo {
   /** Connection id, unique within one relay, starting at 1. */
@@ -23,3 +23,11 @@ export interface RelayObserver {
   /** Bytes waiting in the relay's write buffers changed a lot: for back-pressure diagnostics. */
   onBackpressure?(conn: RelayConnectionInfo, dir: Direction, bufferedBytes: number): void;
 }
+
+/** What a sniffer (relay + one decoder per connection) reports, in order per connection. */
+export type SnifferEvent =
+  | { type: 'open'; conn: number; time: number; peer: string; listen: string; target: string }
+  | { type: 'zmtp'; conn: number; dir: Direction; time: number; event: ZmtpEvent }
+  | { type: 'close'; conn: number; time: number; reason: CloseReason; detail?: string; bytes: Record<Direction, number> }
+  /** A connection-level problem that is not a decoding error (target refused, reset, ...). */
+  | { type: 'relay-error'; conn?: number; time: number; message: string };
