@@ -25,6 +25,11 @@ export interface GreetingEvent {
   socketType?: string;
   /** Greeting length in bytes on this side (0, 12 or 64). */
   length: number;
+  /**
+   * ZMTP 1.0/2.0: the body of the identity frame that follows the greeting (RFC 13/15). For those
+   * versions the greeting event is emitted once that frame has arrived, so it can carry it.
+   */
+  identity?: Uint8Array;
 }
 
 export interface MetadataEntry {
@@ -94,6 +99,11 @@ export interface MessageEvent {
   frames: Frame[];
   /** Sum of the frames' declared sizes. */
   size: number;
+  /**
+   * Frames left out of `frames` because the message had more frames than the decoder lists per
+   * message (memory bound); they still count in `size`.
+   */
+  omittedFrames?: number;
 }
 
 /** Emitted for each frame only when the decoder's `emitFrames` option is on. */
