@@ -1,0 +1,256 @@
+// One webview's connection to the capture store. It answers the webview's requests and pushes what
+// changed at most once per flush interval (50 ms: ~20 posts a second however fast events arrive),
+// each post carrying the counts, topology changes and, when the view follows the newest rows, the
+// tail rows. Nothing is posted before the webview says `ready`, and nothing queues up: a post
+// always describes the current state, so a slow webview just sees fewer, fuller updates.
+import {
+  MAX_FRAMES_LISTED,
+  parseWebviewMessage,
+  PROTOCOL_VERSION,
+  type HostToWebview,
+  type RowFilter,
+  type TailRows,
+  type WebviewToHost,
+} from '../protocol';
+import type { CaptureStore } from './store';
+import type { FilteredView } from './view';
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** What Pause and Clear in the webview do; by default they act on the store. */
+export interface InspectorControls {
+  setPaused(paused: boolean): void;
+  clear(): void;
+}
+
+export interface SessionOptions {
+  clock?: Clock;
+  /** Minimum time between two updates (default 50 ms). */
+  flushIntervalMs?: number;
+  /** How often edge rates are recomputed while traffic flows (default 500 ms). */
+  rateIntervalMs?: number;
+  /** Rows a new filter examines per slice before yielding (default 50,000). */
+  scanSliceRows?: number;
+  controls?: InspectorControls;
+  /** Where to report webview messages that were refused (default: dropped with a notice to the webview). */
+  onProtocolError?: (message: string) => void;
+}
+
+export class InspectorSession {
+  private readonly clock: Clock;
+  private readonly flushInterval: number;
+  private readonly rateInterval: number;
+  private readonly scanSlice: number;
+  private readonly controls: InspectorControls;
+  private view: FilteredView | undefined;
+  private follow = true;
+  private visibleCount = 50;
+  private topologyVersion = 0;
+  private lastFlush = -Infinity;
+  private flushTimer: unknown;
+  private rateTimer: unknown;
+  private scanTimer: unknown;
+  private lastPosted = '';
+  private readonly unsubscribe: () => void;
+  private disposed = false;
+  /** Posts made, for tests and benchmarks. */
+  posts = 0;
+
+  constructor(
+    private readonly store: CaptureStore,
+    private readonly post: (message: HostToWebview) => void,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.flushInterval = options.flushIntervalMs ?? 50;
+    this.rateInterval = options.rateIntervalMs ?? 500;
+    this.scanSlice = options.scanSliceRows ?? 50_000;
+    this.controls = options.controls ?? { setPaused: (paused) => store.setPaused(paused), clear: () => store.clear() };
+    this.unsubscribe = store.onChange(() => this.markDirty());
+  }
+
+  /** A message from the webview (unchecked: it is validated here). */
+  receive(raw: unknown): void {
+    if (this.disposed) return;
+    const message = parseWebviewMessage(raw);
+    if (typeof message === 'string') {
+      const text = `Ignored a message from the inspector view: ${message}.`;
+      if (this.options.onProtocolError) this.options.onProtocolError(text);
+      this.send({ type: 'notice', level: 'warning', message: text });
+      return;
+    }
+    this.handle(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.unsubscribe();
+    for (const timer of [this.flushTimer, this.rateTimer, this.scanTimer]) if (timer !== undefined) this.clock.clearTimeout(timer);
+    this.flushTimer = this.rateTimer = this.scanTimer = undefined;
+    if (this.view) this.store.disposeView(this.view);
+    this.view = undefined;
+  }
+
+  private handle(message: WebviewToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.follow = message.state.follow;
+        this.visibleCount = message.visibleCount;
+        this.setView(message.state.filter);
+        this.sendSnapshot();
+        break;
+      case 'setFilter':
+        this.setView(message.filter);
+        this.markDirty();
+        break;
+      case 'viewport':
+        this.follow = message.follow;
+        this.visibleCount = message.visibleCount;
+        if (this.follow) this.flushNow();
+        break;
+      case 'requestRows':
+        this.answerRows(message.requestId, message.start, message.count);
+        break;
+      case 'requestDetail': {
+        const detail = this.store.detail(message.seq);
+        this.send(detail ? { type: 'detail', seq: message.seq, detail } : { type: 'detail', seq: message.seq, missing: 'This row has left the capture (the ring buffer is full, or it was cleared).' });
+        break;
+      }
+      case 'requestFrames': {
+        const answer = this.store.frameSummaries(message.seq, MAX_FRAMES_LISTED);
+        this.send({ type: 'frames', seq: message.seq, ...answer });
+        break;
+      }
+      case 'setPaused':
+        this.controls.setPaused(message.paused);
+        break;
+      case 'clear':
+        this.controls.clear();
+        break;
+    }
+  }
+
+  private setView(filter: RowFilter): void {
+    if (this.view) this.store.disposeView(this.view);
+    this.view = this.store.createView(filter);
+    this.scheduleScan();
+  }
+
+  private scheduleScan(): void {
+    if (this.scanTimer !== undefined || !this.view?.scanning) return;
+    this.scanTimer = this.clock.setTimeout(() => {
+      this.scanTimer = undefined;
+      if (!this.view || this.disposed) return;
+      this.view.scan(this.scanSlice);
+      this.markDirty();
+      this.scheduleScan();
+    }, 0);
+  }
+
+  private sendSnapshot(): void {
+    const view = this.view as FilteredView;
+    this.topologyVersion = this.store.topology.version;
+    this.send({
+      type: 'snapshot',
+      protocol: PROTOCOL_VERSION,
+      paused: this.store.paused,
+      counts: this.store.counts(),
+      view: view.info(),
+      topology: this.store.topology.snapshot(),
+      sources: this.store.sources(),
+      tail: this.follow ? this.tail(view) : undefined,
+    });
+    this.lastFlush = this.clock.now();
+    this.startRates();
+  }
+
+  private answerRows(requestId: number, start: number, count: number): void {
+    const view = this.view;
+    if (!view) return;
+    const from = Math.max(start, view.base);
+    const to = Math.min(start + count, view.base + view.length);
+    const rows = [];
+    for (let ordinal = from; ordinal < to; ordinal++) {
+      const seq = view.seqAt(ordinal);
+      const row = seq === undefined ? undefined : this.store.summary(seq);
+      if (row) rows.push(row);
+    }
+    this.send({ type: 'rows', requestId, generation: view.generation, start: from, rows, view: view.info() });
+  }
+
+  private tail(view: FilteredView): TailRows {
+    const count = Math.min(this.visibleCount, view.length);
+    const start = view.base + view.length - count;
+    const rows = [];
+    for (let ordinal = start; ordinal < start + count; ordinal++) {
+      const seq = view.seqAt(ordinal);
+      const row = seq === undefined ? undefined : this.store.summary(seq);
+      if (row) rows.push(row);
+    }
+    return { start, rows };
+  }
+
+  private markDirty(): void {
+    if (this.disposed || !this.view || this.flushTimer !== undefined) return;
+    const delay = Math.max(0, this.lastFlush + this.flushInterval - this.clock.now());
+    this.flushTimer = this.clock.setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushNow();
+    }, delay);
+    this.startRates();
+  }
+
+  private flushNow(): void {
+    const view = this.view;
+    if (!view || this.disposed) return;
+    this.lastFlush = this.clock.now();
+    const topology = this.store.topology;
+    const counts = this.store.counts();
+    const info = view.info();
+    const key = `${this.store.paused}|${counts.captured}|${counts.stored}|${counts.droppedWhilePaused}|${info.generation}|${info.base}|${info.length}|${info.scanning}|${topology.version}`;
+    if (key === this.lastPosted) return;
+    this.lastPosted = key;
+    if (topology.version !== this.topologyVersion) {
+      const delta = topology.delta(this.topologyVersion);
+      this.topologyVersion = topology.version;
+      if (!delta) {
+        this.sendSnapshot();
+        return;
+      }
+      this.send({ type: 'update', paused: this.store.paused, counts, view: info, topology: delta, sources: this.store.sources(), tail: this.follow ? this.tail(view) : undefined });
+      return;
+    }
+    this.send({ type: 'update', paused: this.store.paused, counts, view: info, tail: this.follow ? this.tail(view) : undefined });
+  }
+
+  /** Edge rates need sampling while traffic flows, and once more after it stops so they fall to zero. */
+  private startRates(): void {
+    if (this.rateTimer !== undefined || this.disposed) return;
+    this.rateTimer = this.clock.setTimeout(() => {
+      this.rateTimer = undefined;
+      if (this.disposed) return;
+      const topology = this.store.topology;
+      const before = topology.version;
+      topology.sampleRates(this.clock.now());
+      if (topology.version !== before) this.markDirty();
+      if (topology.hasTraffic) this.startRates();
+    }, this.rateInterval);
+  }
+
+  private send(message: HostToWebview): void {
+    if (this.disposed) return;
+    this.posts += 1;
+    this.post(message);
+  }
+}

@@ -1,0 +1,349 @@
+// The one typed protocol between the inspector's host side (extension/inspector, extension/vscode)
+// and its webview (webview/). Both sides import this file; it holds types and tiny pure helpers
+// only, so it bundles into the browser without pulling in Node or VS Code.
+//
+// Shape of a session:
+//   webview → `ready` (with its saved view state) → host answers `snapshot`;
+//   host → `update` at most ~20 times a second (counts, topology changes, tail rows when following);
+//   webview → `requestRows` / `requestDetail` / `requestFrames` for what it shows; host answers each.
+// Everything the webview receives is bounded: row windows, tails and frame lists have fixed caps.
+import type { Direction } from './zmtp/types';
+
+export type { Direction };
+
+/** Bumped when a message changes shape; the webview refuses a host that speaks another version. */
+export const PROTOCOL_VERSION = 1;
+
+/** The largest row window the host answers in one `rows` message. */
+export const MAX_ROWS_PER_REQUEST = 500;
+/** Frames listed when a multipart message is expanded in the list. */
+export const MAX_FRAMES_LISTED = 64;
+
+export type RowKind = 'message' | 'command' | 'greeting' | 'open' | 'close' | 'error';
+
+/** One line of the message list, as the host summarises it when the row is shown. */
+export interface RowSummary {
+  /** Capture sequence number: unique, increasing, never reused (also across Clear). */
+  seq: number;
+  /** Milliseconds since the Unix epoch, as the sniffer stamped the event. */
+  time: number;
+  /** Connection key (see TopologyEdge.id). */
+  conn: string;
+  /** Short human name of the connection, e.g. "frontend #3". */
+  connLabel: string;
+  dir?: Direction;
+  /** Socket types from READY (or the ZMTP 2.0 greeting) of the sending and receiving side, when known. */
+  sender?: string;
+  receiver?: string;
+  kind: RowKind;
+  /** Command name (READY, SUBSCRIBE, ...), or for other kinds a one-word label. */
+  name?: string;
+  /** Flags byte of the first frame (message) or of the command frame; -1 when there is none. */
+  flags: number;
+  /** Bytes on the wire that the row stands for (sum of declared body sizes for messages). */
+  size: number;
+  frames: number;
+  /** A bounded, printable preview: control characters are already replaced by visible symbols. */
+  preview: string;
+  /** True when some frame's body was cut by the decoder's or the store's retain limit. */
+  truncated?: boolean;
+}
+
+export type EdgeState = 'handshaking' | 'open' | 'closed' | 'failed';
+
+export interface TopologyNode {
+  id: string;
+  /** 'bound': the endpoint a sniffer forwards to; 'connecting': a peer that connected through it. */
+  role: 'bound' | 'connecting';
+  socketType?: string;
+  /** Endpoint string for bound sockets, the peer address (e.g. "127.0.0.1:53412") for connecting ones. */
+  endpoint: string;
+  /** READY Identity property, as printable text or hex. */
+  identity?: string;
+  /** Name of the sniffer that saw this node. */
+  source: string;
+  /** False once every connection of the node has closed. */
+  live: boolean;
+}
+
+export interface DirectionStats {
+  messages: number;
+  bytes: number;
+  /** Messages per second over the last second or so. */
+  rate: number;
+}
+
+export interface TopologyEdge {
+  /** Connection key: "<sniffer id>#<connection id>". */
+  id: string;
+  /** The connecting side's node and the bound side's node: edges point the way the connection was made. */
+  from: string;
+  to: string;
+  state: EdgeState;
+  label: string;
+  /** ZMTP version and security mechanism once the greetings are known. */
+  version?: string;
+  mechanism?: string;
+  /** c2s: from the connecting side; s2c: from the bound side. */
+  c2s: DirectionStats;
+  s2c: DirectionStats;
+  /** Why it closed or failed, in words. */
+  detail?: string;
+}
+
+export interface TopologyState {
+  nodes: TopologyNode[];
+  edges: TopologyEdge[];
+  /** Connections that exist but are not listed, because the topology is capped. */
+  hiddenEdges: number;
+}
+
+export interface TopologyDelta {
+  nodes: TopologyNode[];
+  edges: TopologyEdge[];
+  removedNodes: string[];
+  removedEdges: string[];
+  hiddenEdges: number;
+}
+
+export interface RowFilter {
+  /** Empty or missing: both. */
+  directions?: Direction[];
+  /** Connection keys; empty or missing: all. */
+  connections?: string[];
+  /** A topology node id: rows of the connections that touch it. */
+  node?: string;
+  /** Rows whose sender or receiver has one of these socket types. */
+  socketTypes?: string[];
+  /** 'data': messages only; 'commands': commands only; 'all' (default): everything. */
+  kinds?: 'all' | 'data' | 'commands';
+  /** Matched against the payload (every frame), the topic and the command name. */
+  text?: string;
+  regex?: boolean;
+  caseSensitive?: boolean;
+}
+
+/** Where the filtered view stands: index i of the view is absolute ordinal base + i. */
+export interface ViewInfo {
+  /** Changes when the filter changes or the capture is cleared: cached rows of another generation are stale. */
+  generation: number;
+  /** Absolute ordinal of the oldest row still in the view (grows as old rows are evicted). */
+  base: number;
+  /** Rows in the view now. */
+  length: number;
+  /** True while the host is still applying a new filter to the stored rows. */
+  scanning: boolean;
+  /** The filter the host applies, with the problem if it could not (e.g. an invalid regular expression). */
+  filterError?: string;
+}
+
+export interface Counts {
+  /** Rows stored now (at most `capacity`). */
+  stored: number;
+  capacity: number;
+  /** Rows ever captured, and rows dropped because the ring was full. */
+  captured: number;
+  evicted: number;
+  /** Events that arrived while the capture was paused. */
+  droppedWhilePaused: number;
+  /** Rows whose command/greeting/close details were released early to keep memory within budget. */
+  detailsReleased: number;
+}
+
+export interface TailRows {
+  /** Absolute ordinal of rows[0]. */
+  start: number;
+  rows: RowSummary[];
+}
+
+export interface SnifferSource {
+  id: string;
+  name: string;
+  listen: string;
+  target: string;
+}
+
+/** One labelled run of bytes in the annotated byte view. */
+export interface ByteNote {
+  /** Offset from the start of the frame (flags byte = 0). */
+  offset: number;
+  /** The bytes as hex pairs, at most 32 of them (longer runs are summarised). */
+  hex: string;
+  length: number;
+  label: string;
+  meaning: string;
+}
+
+export interface FrameDetail {
+  index: number;
+  flags: number;
+  more: boolean;
+  command: boolean;
+  size: number;
+  /** The retained body as base64 (bounded by the store's per-row detail limit). */
+  body: string;
+  /** Bytes in `body` (decoded). */
+  retained: number;
+  truncated: boolean;
+  /** Header bytes (flags, size) and, for commands, the body's fields explained. */
+  notes: ByteNote[];
+  /** Encrypted CURVE content: nonce and box size. */
+  curve?: { nonce: string; boxSize: number };
+}
+
+export interface DetailField {
+  label: string;
+  value: string;
+}
+
+export interface RowDetail {
+  row: RowSummary;
+  /** Decoded fields (greeting, metadata, topic, TTL, reason, ...) as plain text. */
+  fields: DetailField[];
+  frames: FrameDetail[];
+  /** Frames the message had beyond those listed. */
+  framesOmitted: number;
+  /** For greetings: the greeting's bytes explained (rebuilt from the decoded fields). */
+  greeting?: ByteNote[];
+  /** Why some content is not shown (released for memory, cut by a limit). */
+  notes: string[];
+}
+
+export interface FrameSummary {
+  index: number;
+  flags: number;
+  size: number;
+  preview: string;
+  truncated: boolean;
+}
+
+export type HostToWebview =
+  | {
+      type: 'snapshot';
+      protocol: number;
+      paused: boolean;
+      counts: Counts;
+      view: ViewInfo;
+      topology: TopologyState;
+      sources: SnifferSource[];
+      tail?: TailRows;
+    }
+  | {
+      type: 'update';
+      paused: boolean;
+      counts: Counts;
+      view: ViewInfo;
+      topology?: TopologyDelta;
+      sources?: SnifferSource[];
+      tail?: TailRows;
+    }
+  | { type: 'rows'; requestId: number; generation: number; start: number; rows: RowSummary[]; view: ViewInfo }
+  | { type: 'detail'; seq: number; detail?: RowDetail; missing?: string }
+  | { type: 'frames'; seq: number; frames: FrameSummary[]; omitted: number; missing?: string }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+
+/** What the webview keeps across reloads with vscode.setState, and hands back in `ready`. */
+export interface ViewState {
+  filter: RowFilter;
+  /** Follow the newest rows. */
+  follow: boolean;
+  /** Absolute ordinal of the first row shown when not following. */
+  anchor?: number;
+  selectedSeq?: number;
+  /** Split sizes in pixels. */
+  topologyHeight?: number;
+  detailsWidth?: number;
+}
+
+export type WebviewToHost =
+  | { type: 'ready'; protocol: number; state: ViewState; visibleCount: number }
+  | { type: 'setFilter'; filter: RowFilter }
+  | { type: 'viewport'; follow: boolean; visibleCount: number }
+  | { type: 'requestRows'; requestId: number; start: number; count: number }
+  | { type: 'requestDetail'; seq: number }
+  | { type: 'requestFrames'; seq: number }
+  | { type: 'setPaused'; paused: boolean }
+  | { type: 'clear' };
+
+/** Upper bound for visibleCount: a viewport never shows more rows than this. */
+export const MAX_VISIBLE_ROWS = 400;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** Checks a filter from the webview; returns it cleaned, or a message saying what was wrong. */
+export function parseRowFilter(value: unknown): RowFilter | string {
+  if (!isObject(value)) return 'filter must be an object';
+  const filter: RowFilter = {};
+  if (value.directions !== undefined) {
+    if (!isStringArray(value.directions) || !value.directions.every((d) => d === 'c2s' || d === 's2c')) return 'filter.directions must list "c2s" and/or "s2c"';
+    filter.directions = value.directions as Direction[];
+  }
+  if (value.connections !== undefined) {
+    if (!isStringArray(value.connections)) return 'filter.connections must be a list of connection keys';
+    filter.connections = value.connections;
+  }
+  if (value.socketTypes !== undefined) {
+    if (!isStringArray(value.socketTypes)) return 'filter.socketTypes must be a list of socket type names';
+    filter.socketTypes = value.socketTypes;
+  }
+  if (value.node !== undefined) {
+    if (typeof value.node !== 'string') return 'filter.node must be a node id';
+    filter.node = value.node;
+  }
+  if (value.kinds !== undefined) {
+    if (value.kinds !== 'all' && value.kinds !== 'data' && value.kinds !== 'commands') return 'filter.kinds must be "all", "data" or "commands"';
+    filter.kinds = value.kinds;
+  }
+  if (value.text !== undefined) {
+    if (typeof value.text !== 'string' || value.text.length > 1000) return 'filter.text must be a string of at most 1000 characters';
+    filter.text = value.text;
+  }
+  if (value.regex !== undefined) filter.regex = value.regex === true;
+  if (value.caseSensitive !== undefined) filter.caseSensitive = value.caseSensitive === true;
+  return filter;
+}
+
+/** Checks a message from the webview (it runs untrusted content, so the host trusts nothing it sends). */
+export function parseWebviewMessage(value: unknown): WebviewToHost | string {
+  if (!isObject(value) || typeof value.type !== 'string') return 'message must be an object with a string "type"';
+  switch (value.type) {
+    case 'ready': {
+      if (value.protocol !== PROTOCOL_VERSION) return `webview speaks protocol ${String(value.protocol)}, host speaks ${PROTOCOL_VERSION}: reload the window`;
+      const state = isObject(value.state) ? value.state : {};
+      const filter = parseRowFilter(state.filter ?? {});
+      if (typeof filter === 'string') return filter;
+      return {
+        type: 'ready',
+        protocol: PROTOCOL_VERSION,
+        state: { filter, follow: state.follow !== false, anchor: isCount(state.anchor) ? state.anchor : undefined, selectedSeq: isCount(state.selectedSeq) ? state.selectedSeq : undefined },
+        visibleCount: clampVisible(value.visibleCount),
+      };
+    }
+    case 'setFilter': {
+      const filter = parseRowFilter(value.filter);
+      return typeof filter === 'string' ? filter : { type: 'setFilter', filter };
+    }
+    case 'viewport':
+      return { type: 'viewport', follow: value.follow === true, visibleCount: clampVisible(value.visibleCount) };
+    case 'requestRows':
+      if (!isCount(value.requestId) || !isCount(value.start) || !isCount(value.count)) return 'requestRows needs whole numbers requestId, start and count';
+      return { type: 'requestRows', requestId: value.requestId, start: value.start, count: Math.min(value.count, MAX_ROWS_PER_REQUEST) };
+    case 'requestDetail':
+    case 'requestFrames':
+      if (!isCount(value.seq)) return `${value.type} needs a whole-number seq`;
+      return { type: value.type, seq: value.seq };
+    case 'setPaused':
+      if (typeof value.paused !== 'boolean') return 'setPaused needs a boolean "paused"';
+      return { type: 'setPaused', paused: value.paused };
+    case 'clear':
+      return { type: 'clear' };
+    default:
+      return `unknown message type "${value.type}"`;
+  }
+}
+
+function clampVisible(value: unknown): number {
+  return isCount(value) ? Math.min(Math.max(value, 1), MAX_VISIBLE_ROWS) : 50;
+}
