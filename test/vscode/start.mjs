@@ -1,7 +1,10 @@
 // `npm start`: try the extension in a real VS Code. Desktop VS Code when its `code` command
 // exists; otherwise code-server, printed as a URL to open in a browser.
+// `npm start -- FOLDER` opens FOLDER as the workspace (default: a fresh empty one).
 // ZMQI_USE_CODE_SERVER=1 picks code-server even where desktop VS Code is installed.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { buildProject, ensureCodeServer, repoRoot, startCodeServer } from './launch.mjs';
 
 function hasDesktopCode() {
@@ -9,15 +12,17 @@ function hasDesktopCode() {
 }
 
 async function main() {
+  const workspaceFolder = process.argv[2] && resolve(process.argv[2]);
+  if (workspaceFolder && !existsSync(workspaceFolder)) throw new Error(`no folder ${workspaceFolder} to open; pass an existing folder or none.`);
   buildProject();
   if (!process.env.ZMQI_USE_CODE_SERVER && hasDesktopCode()) {
     console.log(`[start] opening desktop VS Code with the extension from ${repoRoot}`);
-    const code = spawnSync('code', [`--extensionDevelopmentPath=${repoRoot}`], { stdio: 'inherit' });
+    const code = spawnSync('code', [`--extensionDevelopmentPath=${repoRoot}`, ...(workspaceFolder ? [workspaceFolder] : [])], { stdio: 'inherit' });
     process.exit(code.status ?? 1);
   }
 
   ensureCodeServer();
-  const vscode = await startCodeServer();
+  const vscode = await startCodeServer({ workspaceFolder });
   let closing = false;
   const close = async (exitCode) => {
     if (closing) return;
