@@ -1,0 +1,162 @@
+// What every example shares: its sockets, the sniffers in front of its bound endpoints,
+// its timers, and one stop() that frees them all.
+import type { Socket } from 'zeromq';
+import { Sniffer } from '../sniffer/sniffer';
+import type { SnifferEvent } from '../sniffer/types';
+import type { DecoderOptions } from '../zmtp/types';
+
+/** Which sniffer an event came from. */
+export interface SnifferSource {
+  id: string;
+  name: string;
+  listen: string;
+  target: string;
+}
+
+export interface ExampleHooks {
+  onEvent?(source: SnifferSource, event: SnifferEvent): void;
+  /** What the example's programs print (the slides' print statements). */
+  onLog?(line: string): void;
+  decoder?: DecoderOptions;
+  /** Host the example binds and its sniffers listen on; loopback by default. */
+  host?: string;
+}
+
+export interface ExampleOutcome {
+  ok: boolean;
+  summary: string;
+}
+
+export interface RunningExample {
+  readonly id: string;
+  readonly session: ExampleSession;
+  /** Settles when the example has done its work (or was stopped). */
+  readonly finished: Promise<ExampleOutcome>;
+  stop(): Promise<void>;
+}
+
+type EventWatcher = (source: SnifferSource, event: SnifferEvent) => void;
+
+export class ExampleSession {
+  readonly sniffers: Sniffer[] = [];
+  private readonly sources: SnifferSource[] = [];
+  private readonly sockets: Socket[] = [];
+  private readonly bound: { socket: Socket; endpoint: string }[] = [];
+  private readonly timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private readonly watchers = new Set<EventWatcher>();
+  private connectionCount = 0;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly exampleId: string,
+    private readonly hooks: ExampleHooks,
+  ) {}
+
+  get host(): string {
+    return this.hooks.host ?? '127.0.0.1';
+  }
+
+  get stopped(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  log(line: string): void {
+    this.hooks.onLog?.(line);
+  }
+
+  /** Registers a socket so stop() closes it; linger 0 so closing frees its port at once. */
+  track<T extends Socket>(socket: T): T {
+    socket.linger = 0;
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  /** Binds a socket on an ephemeral loopback port and puts a sniffer in front; returns the sniffer's endpoint for peers to connect to. */
+  async bindBehindSniffer(socket: Socket, name: string): Promise<string> {
+    await socket.bind(`tcp://${this.host}:*`);
+    const target = socket.lastEndpoint;
+    if (!target) throw new Error(`${name}: the socket bound but reported no endpoint`);
+    this.bound.push({ socket, endpoint: target });
+    const source: SnifferSource = { id: `${this.exampleId}/${name}`, name, listen: '', target };
+    const sniffer = await Sniffer.start({
+      listen: `tcp://${this.host}:0`,
+      target,
+      name,
+      decoder: this.hooks.decoder,
+      nextConnectionId: () => ++this.connectionCount,
+      onEvent: (event) => this.dispatch(source, event),
+    });
+    source.listen = sniffer.listenEndpoint;
+    this.sniffers.push(sniffer);
+    this.sources.push(source);
+    return sniffer.listenEndpoint;
+  }
+
+  get snifferSources(): readonly SnifferSource[] {
+    return this.sources;
+  }
+
+  /** Resolves true when `predicate` has seen enough events, false on timeout or stop. */
+  waitForEvents(predicate: (source: SnifferSource, event: SnifferEvent) => boolean, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (value: boolean) => {
+        if (settled) return;
+        settled = true;
+        this.watchers.delete(watcher);
+        resolve(value);
+      };
+      const watcher: EventWatcher = (source, event) => {
+        if (predicate(source, event)) finish(true);
+      };
+      this.watchers.add(watcher);
+      void this.delay(timeoutMs).then(() => finish(false));
+    });
+  }
+
+  /** Sleeps; resolves false straight away when the session stops. */
+  delay(ms: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.timers.delete(entry);
+          resolve(!this.stopped);
+        }, ms),
+        wake: () => resolve(false),
+      };
+      this.timers.add(entry);
+    });
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.release();
+    return this.stopping;
+  }
+
+  private dispatch(source: SnifferSource, event: SnifferEvent): void {
+    this.hooks.onEvent?.(source, event);
+    for (const watcher of [...this.watchers]) watcher(source, event);
+  }
+
+  private async release(): Promise<void> {
+    for (const entry of this.timers) {
+      clearTimeout(entry.timer);
+      entry.wake();
+    }
+    this.timers.clear();
+    // close() alone lets libzmq release the port later, in its I/O thread; unbind() resolves once it has.
+    await Promise.all(this.bound.map(({ socket, endpoint }) => socket.unbind(endpoint).catch(() => undefined)));
+    for (const socket of this.sockets) socket.close();
+    await Promise.all(this.sniffers.map((sniffer) => sniffer.stop()));
+  }
+}
+
+/** Runs a socket loop until it ends or the session stops; a receive interrupted by stop() is not an error. */
+export async function untilStopped(session: ExampleSession, loop: () => Promise<void>): Promise<void> {
+  try {
+    await loop();
+  } catch (error) {
+    if (!session.stopped) throw error;
+  }
+}
