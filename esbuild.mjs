@@ -42,7 +42,7 @@ const common = {
   sourcemap: true,
   minify: production,
   logLevel: watch ? 'silent' : 'warning',
-  plugins: [problemMatcherPlugin],
+  plugins: watch ? [problemMatcherPlugin] : [],
 };
 
 const nodeBundle = { ...common, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'zeromq', 'playwright-core', 'mocha'] };
