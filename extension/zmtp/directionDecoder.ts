@@ -71,8 +71,9 @@ export class DirectionDecoder implements FrameSink {
   push(chunk: Buffer): void {
     const arrivedBefore = this.arrived;
     this.record(chunk);
-    this.guarded(() => this.consume(chunk));
+    // Bytes the sibling queued while waiting for these facts arrived before this chunk: decode them first.
     if (arrivedBefore <= LAST_FACT_BYTE && this.arrived > arrivedBefore) this.sibling.resume();
+    this.guarded(() => this.consume(chunk));
   }
 
   decodedBytes(): number {
