@@ -53,6 +53,7 @@ export class RelayConnection {
       clearTimeout(timer);
       this.startForwarding();
     });
+    this.target.once('close', () => clearTimeout(timer));
     this.watch(client, 'c2s');
     this.watch(this.target, 's2c', (error) => {
       clearTimeout(timer);

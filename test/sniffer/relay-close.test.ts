@@ -123,8 +123,8 @@ describe('Relay target failures', () => {
     assert.match(closed.detail ?? '', /^connection to ipc:\/\/\/nonexistent-dir-for-relay-test\/server\.ipc failed: no such socket file; is the server running/);
   });
 
-  it('gives up on a target that does not answer within the connect timeout', async () => {
-    // A listener whose process is stopped cannot accept; once its backlog is full the kernel drops SYNs.
+  /** A tcp target whose connects hang: a stopped listener cannot accept, and once its backlog is full the kernel drops SYNs. */
+  async function hangingTarget(): Promise<string> {
     const { port, child } = await stoppedListener();
     cleanups.push(() => void child.kill('SIGKILL'));
     const fillers: Socket[] = [];
@@ -132,7 +132,12 @@ describe('Relay target failures', () => {
     const target = `tcp://127.0.0.1:${port}`;
     let backlogFull = false;
     for (let i = 0; i < 8 && !backlogFull; i++) backlogFull = !(await connectsWithin(target, 200, fillers));
-    assert.ok(backlogFull, 'could not fill the stopped listener\'s backlog, so a hanging connect cannot be provoked here');
+    assert.ok(backlogFull, "could not fill the stopped listener's backlog, so a hanging connect cannot be provoked here");
+    return target;
+  }
+
+  it('gives up on a target that does not answer within the connect timeout', async () => {
+    const target = await hangingTarget();
     const { relay, observer } = await startRelay(target, 'tcp', 300);
     const client = await connectRaw(relay.listenEndpoint);
     assert.equal((await outcome(client))?.code, 'ECONNRESET');
@@ -140,7 +145,23 @@ describe('Relay target failures', () => {
     assert.equal(closed.reason, 'target-failed');
     assert.equal(closed.detail, `connection to ${target} timed out after 300 ms: is the host reachable and the server accepting?`);
   });
+
+  it('stop() ends a connection still waiting for its target, timer included', async () => {
+    const target = await hangingTarget();
+    const timersBefore = activeTimers();
+    const { relay, observer } = await startRelay(target, 'tcp', 60_000);
+    const client = await connectRaw(relay.listenEndpoint);
+    const clientSawEnd = receiveAll(client);
+    await waitUntil(() => relay.connections()[0]?.state === 'connecting', 'the relay is connecting to the target');
+    await relay.stop();
+    await clientSawEnd;
+    client.destroy();
+    assert.equal((await observer.closed(1)).reason, 'stopped');
+    assert.equal(activeTimers(), timersBefore, 'the connect timer is cleared, not left to hold the process');
+  });
 });
+
+const activeTimers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
 
 async function assertEndpointFree(endpoint: string): Promise<void> {
   const server = createServer();
