@@ -1,13 +1,74 @@
-// Extension entry point. Grows with the features; for now it opens the inspector.
+// Extension entry point: builds the shared capture store and runtime, and wires the commands,
+// the ZeroMQ view, the status bar, the log and the settings to them. Deactivation stops every
+// example and sniffer, so no socket, port or timer outlives the extension.
 import * as vscode from 'vscode';
+import { CaptureStore } from '../inspector/store';
+import type { ZmqInspectorApi } from './api';
+import { registerCommands, trackPausedContext } from './commands';
+import { createInspector } from './inspector';
+import { Notifier } from './notify';
+import { Runtime } from './runtime';
+import type { Services } from './services';
+import { onSettingsChanged, readSettings, type ReadSettings } from './settings';
+import { RecentSniffs } from './sniffPrompt';
+import { CaptureStatusBar } from './statusBar';
+import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
 
-export function activate(context: vscode.ExtensionContext): void {
+let activeRuntime: Runtime | undefined;
+
+export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
+  const log = vscode.window.createOutputChannel('ZeroMQ Inspector', { log: true });
+  context.subscriptions.push(log);
+  const notifier = new Notifier(log);
+
+  let current: ReadSettings = readSettings();
+  const reportProblems = (read: ReadSettings) => read.problems.forEach((problem) => notifier.warn(problem, [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'zmqInspector') }]));
+  reportProblems(current);
+
+  const store = new CaptureStore({ capacity: current.settings.captureLimit });
+  const runtime = new Runtime(store, {
+    log,
+    decoderOptions: () => ({ revealPasswords: current.settings.revealPlainPasswords }),
+    onTargetFailed: (run, detail) =>
+      notifier.warn(`Sniffer ${run.label} cannot reach its target: ${detail}`, [{ title: 'Stop Sniffer', run: () => vscode.commands.executeCommand('zmqInspector.stopSniffer', run.key) }]),
+  });
+  activeRuntime = runtime;
+
+  const services: Services = {
+    context,
+    runtime,
+    store,
+    log,
+    notifier,
+    inspector: createInspector(context, store),
+    recents: new RecentSniffs(context.globalState),
+    settings: () => current.settings,
+  };
+
+  const tree = new RunsTreeProvider(runtime, store);
+  const statusBar = new CaptureStatusBar(runtime, store);
   context.subscriptions.push(
-    vscode.commands.registerCommand('zmqInspector.openInspector', () => {
-      const panel = vscode.window.createWebviewPanel('zmqInspector.inspector', 'ZeroMQ Inspector', vscode.ViewColumn.Active, {});
-      context.subscriptions.push(panel);
+    tree,
+    vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    statusBar,
+    trackPausedContext(services),
+    ...registerCommands(services),
+    onSettingsChanged((read, changed) => {
+      current = read;
+      reportProblems(read);
+      if (changed('captureLimit') && store.capacity !== read.settings.captureLimit) {
+        store.setCapacity(read.settings.captureLimit);
+        log.info(`Capture limit is now ${read.settings.captureLimit.toLocaleString('en')} rows`);
+      }
     }),
   );
+  log.info(`ZeroMQ Inspector ${context.extension.packageJSON.version} active; capture limit ${store.capacity.toLocaleString('en')} rows`);
+  return { store, runtime, tree, statusBar, settings: () => current.settings };
 }
 
-export function deactivate(): void {}
+/** VS Code waits for this promise: every example and sniffer is stopped and its ports freed. */
+export async function deactivate(): Promise<void> {
+  const runtime = activeRuntime;
+  activeRuntime = undefined;
+  await runtime?.dispose();
+}

@@ -2,30 +2,10 @@
 // inspector opening as a webview tab.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-
-const extensionId = 'zeromq-inspector.zeromq-inspector';
-const inspectorViewType = 'zmqInspector.inspector';
-const tabWaitMs = 15_000;
+import { extensionId, inspectorTabs, waitFor } from './harness';
 
 interface ContributedCommand {
   command: string;
-}
-
-function inspectorTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((group) => group.tabs)
-    // VS Code prefixes the view type of extension webviews (e.g. "mainThreadWebview-").
-    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(inspectorViewType));
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('extension activation', () => {
@@ -51,7 +31,7 @@ describe('extension activation', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.equal(inspectorTabs().length, 0, 'an inspector tab was open before the command ran');
     await vscode.commands.executeCommand('zmqInspector.openInspector');
-    const [tab] = await waitFor('the inspector webview tab', () => (inspectorTabs().length > 0 ? inspectorTabs() : undefined), tabWaitMs);
+    const [tab] = await waitFor('the inspector webview tab', () => (inspectorTabs().length > 0 ? inspectorTabs() : undefined));
     assert.equal(tab.isActive, true, 'the inspector tab opened but is not the active tab');
     await vscode.window.tabGroups.close(tab);
     assert.equal(inspectorTabs().length, 0, 'the inspector tab did not close');

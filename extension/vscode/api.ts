@@ -1,0 +1,22 @@
+// What `activate` returns. VS Code hands it to anyone who asks:
+//   const api = vscode.extensions.getExtension('zeromq-inspector.zeromq-inspector')?.exports;
+// The integration tests read the extension's state through it; other extensions may too. It is
+// the live objects, not copies: treat them as read-only and start or stop things through the
+// zmqInspector.* commands.
+import type { CaptureStore } from '../inspector/store';
+import type { Runtime } from './runtime';
+import type { Settings } from './settings';
+import type { CaptureStatusBar } from './statusBar';
+import type { RunsTreeProvider } from './tree';
+
+export interface ZmqInspectorApi {
+  /** The capture every sniffer feeds (rows, counts, topology). */
+  readonly store: CaptureStore;
+  /** Running and recently ended examples and sniffers. */
+  readonly runtime: Runtime;
+  /** The ZeroMQ view's data provider (getChildren / getTreeItem as the view calls them). */
+  readonly tree: RunsTreeProvider;
+  readonly statusBar: CaptureStatusBar;
+  /** The settings as the extension uses them now (after range checks). */
+  settings(): Settings;
+}

@@ -1,0 +1,88 @@
+// Run Example, Stop Example, Stop Sniffer, Stop All and the tree's inline Stop / Dismiss.
+import * as vscode from 'vscode';
+import { findExample, type ExampleId } from '../examples';
+import { parseExampleArgs } from './commandArgs';
+import { isLive, type Run } from './runs';
+import type { Services } from './services';
+
+/** Starts an example; resolves to its run key, or undefined when it could not start (the user was told why). */
+export async function runExample(services: Services, id: ExampleId, args: unknown): Promise<string | undefined> {
+  const example = findExample(id);
+  if (!example) throw new Error(`no example "${id}" in the catalogue`);
+  try {
+    const run = await services.runtime.startExample(example, parseExampleArgs(args));
+    if (services.settings().openInspectorOnExampleStart) services.inspector.show();
+    return run.key;
+  } catch (error) {
+    services.notifier.error(`Could not start the ${example.title} example`, error, [{ title: 'Try Again', run: () => runExample(services, id, args) }]);
+    return undefined;
+  }
+}
+
+interface RunItem extends vscode.QuickPickItem {
+  runs: Run[];
+}
+
+/**
+ * Stops the run named by `key`, or else the only live run of `kind`, or else the ones the user
+ * picks. Resolves when they are stopped and their ports are free.
+ */
+export async function stopRuns(services: Services, kind: Run['kind'], key: unknown): Promise<void> {
+  const { runtime } = services;
+  const noun = kind === 'example' ? 'example' : 'sniffer';
+  let chosen: Run[];
+  if (typeof key === 'string') {
+    const run = runtime.get(key);
+    if (!run || run.kind !== kind || !isLive(run)) {
+      services.notifier.warn(`There is no running ${noun} "${key}"; the ZeroMQ view lists what runs.`);
+      return;
+    }
+    chosen = [run];
+  } else {
+    const live = runtime.live(kind);
+    if (live.length === 0) {
+      services.notifier.info(`No ${noun} is running.`);
+      return;
+    }
+    chosen = live.length === 1 ? live : await pickRuns(live, noun);
+  }
+  await stopEach(services, chosen);
+}
+
+async function pickRuns(live: Run[], noun: string): Promise<Run[]> {
+  const items: RunItem[] = [
+    ...live.map((run) => ({ label: run.label, description: run.key, detail: run.detail, runs: [run] })),
+    { label: `$(debug-stop) All ${live.length} running ${noun}s`, runs: live },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `ZeroMQ: Stop ${noun[0].toUpperCase()}${noun.slice(1)}`, placeHolder: `Which ${noun} should stop?` });
+  return picked?.runs ?? [];
+}
+
+async function stopEach(services: Services, runs: Run[]): Promise<void> {
+  const results = await Promise.allSettled(runs.map((run) => services.runtime.stop(run.key)));
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') services.notifier.error(`${runs[index].label} (${runs[index].key}) did not stop cleanly`, result.reason);
+  });
+}
+
+export async function stopAll(services: Services): Promise<void> {
+  const live = services.runtime.live();
+  try {
+    await services.runtime.stopAll();
+    services.log.info(`Stop All: ${live.length} run(s) stopped`);
+  } catch (error) {
+    services.notifier.error('Stop All did not stop everything cleanly', error);
+  }
+}
+
+/** Inline actions on tree nodes get the node; only its run key is trusted from it. */
+export const runKeyOf = (node: unknown): string | undefined => {
+  const key = (node as { runKey?: unknown } | undefined)?.runKey;
+  return typeof key === 'string' ? key : undefined;
+};
+
+export async function stopTreeItem(services: Services, node: unknown): Promise<void> {
+  const key = runKeyOf(node);
+  const run = key === undefined ? undefined : services.runtime.get(key);
+  if (run) await stopEach(services, [run]);
+}

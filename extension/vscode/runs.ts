@@ -1,0 +1,124 @@
+// What the runtime keeps for each thing the user started: an example (its sockets and the
+// sniffers in front of them) or a sniffer in front of the user's own endpoint. No `vscode` here,
+// so the same objects feed the tree, the commands and the tests.
+import type { ExampleInfo, ExampleOutcome, RunningExample, SnifferSource as ExampleSnifferSource } from '../examples';
+import type { SnifferSource } from '../protocol';
+import type { Sniffer } from '../sniffer/sniffer';
+
+export type RunState = 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
+
+/** One sniffer of a run, with the source its events are filed under in the capture store. */
+export interface RunSniffer {
+  source: SnifferSource;
+  sniffer: Sniffer;
+}
+
+interface RunBase {
+  /** Unique for the life of the extension host: "hello-1", "sniff-2". */
+  readonly key: string;
+  readonly label: string;
+  /** A short second line: the pattern, or where the sniffer listens and forwards. */
+  readonly detail: string;
+  readonly state: RunState;
+  readonly startedAt: number;
+  sniffers(): RunSniffer[];
+}
+
+export const isLive = (run: { state: RunState }): boolean => run.state === 'running' || run.state === 'stopping';
+
+export class ExampleRun implements RunBase {
+  readonly kind = 'example';
+  state: RunState = 'running';
+  outcome: ExampleOutcome | undefined;
+  /** Settles once the runtime has recorded how the example ended (set when it starts). */
+  ended: Promise<void> = Promise.resolve();
+  readonly startedAt = Date.now();
+  /** The example's own source objects mapped to ones with run-unique ids, so two runs of one example never share connections in the store. */
+  private readonly sources = new Map<ExampleSnifferSource, SnifferSource>();
+  private running: RunningExample | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly example: ExampleInfo,
+  ) {}
+
+  get label(): string {
+    return this.example.title;
+  }
+
+  get detail(): string {
+    return this.example.pattern;
+  }
+
+  attach(running: RunningExample): void {
+    this.running = running;
+  }
+
+  storeSource(source: ExampleSnifferSource): SnifferSource {
+    let mapped = this.sources.get(source);
+    if (!mapped || mapped.listen !== source.listen) {
+      mapped = { id: `${this.key}/${source.name}`, name: source.name, listen: source.listen, target: source.target };
+      this.sources.set(source, mapped);
+    }
+    return mapped;
+  }
+
+  sniffers(): RunSniffer[] {
+    const session = this.running?.session;
+    if (!session) return [];
+    // The session pushes a sniffer and its source together, so the two lists line up.
+    return session.sniffers.map((sniffer, index) => ({ sniffer, source: this.storeSource(session.snifferSources[index]) }));
+  }
+
+  stop(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (this.state === 'running') this.state = 'stopping';
+    this.stopping ??= this.running.stop();
+    return this.stopping;
+  }
+}
+
+export class SnifferRun implements RunBase {
+  readonly kind = 'sniffer';
+  state: RunState = 'running';
+  readonly startedAt = Date.now();
+  /** Target failures are told to the user once per sniffer, not once per connection attempt. */
+  targetFailureReported = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly key: string,
+    public source: SnifferSource,
+    private sniffer: Sniffer | undefined,
+  ) {}
+
+  get label(): string {
+    return this.source.name;
+  }
+
+  get detail(): string {
+    return `${this.source.listen} → ${this.source.target}`;
+  }
+
+  attach(sniffer: Sniffer): void {
+    this.sniffer = sniffer;
+    // A new object (not a mutation), so the store notices the now-known listen endpoint.
+    this.source = { ...this.source, listen: sniffer.listenEndpoint, target: sniffer.targetEndpoint };
+  }
+
+  sniffers(): RunSniffer[] {
+    return this.sniffer ? [{ sniffer: this.sniffer, source: this.source }] : [];
+  }
+
+  stop(): Promise<void> {
+    if (!this.sniffer) return Promise.resolve();
+    if (this.state === 'running') this.state = 'stopping';
+    this.stopping ??= this.sniffer.stop().finally(() => {
+      this.state = 'stopped';
+    });
+    return this.stopping;
+  }
+}
+
+export type Run = ExampleRun | SnifferRun;

@@ -1,0 +1,251 @@
+// The registry of running examples and sniffers. Every event they report goes into the one shared
+// capture store; the tree, status bar and commands read from here. Free of `vscode`: what it
+// needs from the host (logging, settings) comes in as hooks.
+import type { ExampleInfo, ExampleOptions } from '../examples';
+import type { CaptureStore } from '../inspector/store';
+import type { SnifferSource } from '../protocol';
+import { formatEndpoint, isWildcardHost, parseEndpoint } from '../sniffer/endpoint';
+import { Sniffer } from '../sniffer/sniffer';
+import type { SnifferEvent } from '../sniffer/types';
+import type { DecoderOptions } from '../zmtp/types';
+import { ExampleRun, isLive, SnifferRun, type Run } from './runs';
+
+export interface RuntimeLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface RuntimeHooks {
+  log: RuntimeLog;
+  /** Read when a sniffer starts, so setting changes apply to the next one. */
+  decoderOptions(): DecoderOptions;
+  /** A user sniffer's target refused or failed (told once per sniffer). */
+  onTargetFailed?(run: SnifferRun, detail: string): void;
+}
+
+export interface SniffRequest {
+  target: string;
+  listen: string;
+  /** A label for people; the target endpoint by default. */
+  name?: string;
+}
+
+/** 'runs': something started, stopped or finished; 'traffic': events arrived (listeners must be cheap). */
+export type RuntimeChange = 'runs' | 'traffic';
+
+/** Ended runs kept for the tree, oldest dropped first. */
+export const ENDED_RUNS_KEPT = 20;
+/** Program output lines logged per example run; the rest are counted. */
+export const OUTPUT_LINES_PER_RUN = 2000;
+const RELAY_ERRORS_LOGGED_PER_RUN = 100;
+/** How long Stop waits for a stopped example to report its outcome. */
+const ENDING_WAIT_MS = 5000;
+
+/** True when `promise` settles within `ms`; the timer never outlives the wait. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+export class Runtime {
+  private readonly runsByKey = new Map<string, Run>();
+  private readonly listeners = new Set<(change: RuntimeChange) => void>();
+  private readonly starting = new Set<Promise<unknown>>();
+  private readonly linesLogged = new Map<string, number>();
+  private nextKey = 1;
+  private disposed = false;
+  /** Data messages seen by every sniffer (paused or not): the status bar's rate is made from it. */
+  messagesSeen = 0;
+
+  constructor(
+    private readonly store: CaptureStore,
+    private readonly hooks: RuntimeHooks,
+  ) {}
+
+  onDidChange(listener: (change: RuntimeChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every run in start order, ended ones included. */
+  runs(): Run[] {
+    return [...this.runsByKey.values()];
+  }
+
+  live(kind?: Run['kind']): Run[] {
+    return this.runs().filter((run) => isLive(run) && (kind === undefined || run.kind === kind));
+  }
+
+  get(key: string): Run | undefined {
+    return this.runsByKey.get(key);
+  }
+
+  startExample(example: ExampleInfo, options: Partial<ExampleOptions> = {}): Promise<ExampleRun> {
+    return this.whileStarting(async () => {
+      const run = new ExampleRun(`${example.id}-${this.nextKey++}`, example);
+      const running = await example.start({
+        ...options,
+        // Examples always stay on loopback: they are demonstrations, not services.
+        host: '127.0.0.1',
+        decoder: this.hooks.decoderOptions(),
+        onEvent: (source, event) => this.ingest(run, run.storeSource(source), event),
+        onLog: (line) => this.programOutput(run, line),
+      });
+      run.attach(running);
+      this.add(run);
+      const endpoints = run.sniffers().map(({ source }) => `${source.name}: ${source.listen} → ${source.target}`);
+      this.hooks.log.info(`${run.label} (${run.key}) started; sniffers ${endpoints.join(', ')}`);
+      run.ended = running.finished.then(
+        (outcome) => this.exampleEnded(run, outcome.ok ? 'finished' : 'failed', outcome.summary, outcome),
+        (error: unknown) => this.exampleEnded(run, 'failed', `failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      return run;
+    });
+  }
+
+  /** Starts a sniffer; throws EndpointError / RelayError with a message for the user. */
+  startSniffer(request: SniffRequest, defaultListenHost: string): Promise<SnifferRun> {
+    return this.whileStarting(async () => {
+      const target = parseEndpoint(request.target, 'target');
+      const listen = parseEndpoint(request.listen, 'listen', defaultListenHost);
+      const name = request.name?.trim() || formatEndpoint(target);
+      const key = `sniff-${this.nextKey++}`;
+      const provisional: SnifferSource = { id: key, name, listen: formatEndpoint(listen), target: formatEndpoint(target) };
+      const run = new SnifferRun(key, provisional, undefined);
+      const sniffer = await Sniffer.start({
+        listen,
+        target,
+        name,
+        decoder: this.hooks.decoderOptions(),
+        onEvent: (event) => this.ingest(run, run.source, event),
+      });
+      run.attach(sniffer);
+      this.add(run);
+      this.hooks.log.info(`Sniffer ${run.label} (${key}) started: connect clients to ${run.source.listen}; traffic is forwarded to ${run.source.target}`);
+      if (listen.transport === 'tcp' && (isWildcardHost(listen.host) || !isLoopback(listen.host))) {
+        this.hooks.log.warn(`Sniffer ${key} listens on ${run.source.listen}, which other machines can reach; use 127.0.0.1 unless that is what you want.`);
+      }
+      return run;
+    });
+  }
+
+  /** Stops one run (idempotent); its sockets, ports and timers are free when this resolves. */
+  async stop(key: string): Promise<void> {
+    const run = this.runsByKey.get(key);
+    if (!run || !isLive(run)) return;
+    await run.stop();
+    if (run.kind === 'sniffer') {
+      this.hooks.log.info(`Sniffer ${run.label} (${run.key}) stopped`);
+      this.changed('runs');
+    } else if (!(await settlesWithin(run.ended, ENDING_WAIT_MS))) {
+      // Its sockets are closed already; only the example's own bookkeeping is late.
+      this.hooks.log.warn(`${run.label} (${run.key}) stopped, but its programs did not report an outcome within ${ENDING_WAIT_MS} ms.`);
+    }
+  }
+
+  /** Stops every live run, including ones still starting, and resolves once all are free. */
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.starting]);
+    await Promise.all(this.live().map((run) => this.stop(run.key)));
+  }
+
+  /** Forgets an ended run (the tree's "dismiss"); live runs stay. */
+  dismiss(key: string): void {
+    const run = this.runsByKey.get(key);
+    if (!run || isLive(run)) return;
+    this.forget(key);
+    this.changed('runs');
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stopAll();
+    this.listeners.clear();
+  }
+
+  private async whileStarting<T extends Run>(start: () => Promise<T>): Promise<T> {
+    if (this.disposed) throw new Error('ZeroMQ Inspector is shutting down; nothing new can start.');
+    const promise = start();
+    this.starting.add(promise);
+    try {
+      const run = await promise;
+      if (this.disposed) {
+        await run.stop();
+        throw new Error('ZeroMQ Inspector shut down while this was starting; it was stopped again.');
+      }
+      return run;
+    } finally {
+      this.starting.delete(promise);
+    }
+  }
+
+  private add(run: Run): void {
+    this.runsByKey.set(run.key, run);
+    const ended = this.runs().filter((candidate) => !isLive(candidate));
+    for (const old of ended.slice(0, Math.max(0, ended.length - ENDED_RUNS_KEPT))) this.forget(old.key);
+    this.changed('runs');
+  }
+
+  private forget(key: string): void {
+    this.runsByKey.delete(key);
+    this.linesLogged.delete(key);
+    this.linesLogged.delete(`${key}:relay`);
+  }
+
+  private ingest(run: Run, source: SnifferSource, event: SnifferEvent): void {
+    this.store.ingest(source, event);
+    if (event.type === 'zmtp' && event.event.kind === 'message') this.messagesSeen += 1;
+    else if (event.type === 'relay-error') this.relayProblem(run, event.message);
+    else if (event.type === 'close' && event.reason === 'target-failed' && run.kind === 'sniffer' && !run.targetFailureReported) {
+      run.targetFailureReported = true;
+      const detail = event.detail ?? `the target ${run.source.target} could not be reached`;
+      this.hooks.log.warn(`Sniffer ${run.label} (${run.key}): ${detail}`);
+      this.hooks.onTargetFailed?.(run, detail);
+    }
+    this.changed('traffic');
+  }
+
+  private relayProblem(run: Run, message: string): void {
+    if (this.countLine(`${run.key}:relay`, RELAY_ERRORS_LOGGED_PER_RUN)) this.hooks.log.warn(`${run.label} (${run.key}): ${message}`);
+  }
+
+  private programOutput(run: ExampleRun, line: string): void {
+    const key = run.key;
+    if (this.countLine(key, OUTPUT_LINES_PER_RUN)) this.hooks.log.info(`[${key}] ${line}`);
+    else if (this.linesLogged.get(key) === OUTPUT_LINES_PER_RUN + 1) this.hooks.log.info(`[${key}] (more output not logged: the first ${OUTPUT_LINES_PER_RUN} lines are kept per run)`);
+  }
+
+  /** Counts a log line; true while the count is within `limit`. */
+  private countLine(key: string, limit: number): boolean {
+    const count = (this.linesLogged.get(key) ?? 0) + 1;
+    if (count <= limit + 1) this.linesLogged.set(key, count);
+    return count <= limit;
+  }
+
+  private async exampleEnded(run: ExampleRun, state: 'finished' | 'failed', summary: string, outcome?: ExampleRun['outcome']): Promise<void> {
+    run.outcome = outcome ?? { ok: false, summary };
+    const stoppedByUser = run.state !== 'running';
+    try {
+      await run.stop();
+    } catch (error) {
+      this.hooks.log.error(`${run.label} (${run.key}) did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    run.state = stoppedByUser ? 'stopped' : state;
+    const how = stoppedByUser ? 'stopped' : state === 'finished' ? 'finished' : 'ended with a problem';
+    const log = state === 'failed' && !stoppedByUser ? this.hooks.log.warn : this.hooks.log.info;
+    log.call(this.hooks.log, `${run.label} (${run.key}) ${how}: ${summary}`);
+    this.changed('runs');
+  }
+
+  private changed(change: RuntimeChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}

@@ -1,0 +1,20 @@
+// What the command handlers share, passed around as one object instead of module globals.
+import type * as vscode from 'vscode';
+import type { CaptureStore } from '../inspector/store';
+import type { InspectorOpener } from './inspector';
+import type { Notifier } from './notify';
+import type { Runtime } from './runtime';
+import type { Settings } from './settings';
+import type { RecentSniffs } from './sniffPrompt';
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly runtime: Runtime;
+  readonly store: CaptureStore;
+  readonly log: vscode.LogOutputChannel;
+  readonly notifier: Notifier;
+  readonly inspector: InspectorOpener;
+  readonly recents: RecentSniffs;
+  /** The current settings (re-read on every change). */
+  settings(): Settings;
+}

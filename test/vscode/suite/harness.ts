@@ -1,0 +1,108 @@
+// Shared by the integration spec files: the extension's test API, polling waits, the inspector
+// tab, and checks that a port is free. Not a test file itself (the suite loads *.spec.js only).
+import { strict as assert } from 'node:assert';
+import * as net from 'node:net';
+import * as vscode from 'vscode';
+import type { ZmqInspectorApi } from '../../../extension/vscode/api';
+import type { RowSummary } from '../../../extension/protocol';
+
+export const extensionId = 'zeromq-inspector.zeromq-inspector';
+export const inspectorViewType = 'zmqInspector.inspector';
+export const waitMs = 15_000;
+
+export async function extensionApi(): Promise<ZmqInspectorApi> {
+  const extension = vscode.extensions.getExtension<ZmqInspectorApi>(extensionId);
+  assert.ok(extension, `extension ${extensionId} is not loaded; is the development path the repository root?`);
+  const api = await extension.activate();
+  assert.ok(api?.store && api.runtime, 'activate() returned no test API ({ store, runtime, ... })');
+  return api;
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `probe` every 100 ms until it returns something other than undefined. */
+export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = waitMs): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(100);
+  }
+}
+
+export function inspectorTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    // VS Code prefixes the view type of extension webviews (e.g. "mainThreadWebview-").
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(inspectorViewType));
+}
+
+/** Every stored row whose connection belongs to the run `runKey` (its sources' ids start with it). */
+export function rowsOfRun(api: ZmqInspectorApi, runKey: string): RowSummary[] {
+  const { store } = api;
+  const rows: RowSummary[] = [];
+  for (let seq = store.firstSeq; seq < store.endSeq; seq++) {
+    const row = store.summary(seq);
+    if (row && (row.conn.startsWith(`${runKey}/`) || row.conn.startsWith(`${runKey}#`))) rows.push(row);
+  }
+  return rows;
+}
+
+export const portOf = (endpoint: string): number => Number(/:(\d+)$/.exec(endpoint)?.[1]);
+
+/** Binds a plain TCP server to 127.0.0.1:port and closes it: resolves when that worked, rejects (EADDRINUSE) when not. */
+export function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (error) => reject(new Error(`port ${port} is still taken: ${error.message}`)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Stops whatever a test left running, so the next test starts from nothing. */
+export async function stopEverything(api: ZmqInspectorApi): Promise<void> {
+  await vscode.commands.executeCommand('zmqInspector.stopAll');
+  assert.deepEqual(api.runtime.live().map((run) => run.key), [], 'Stop All left runs alive');
+}
+
+/** The tree as the view shows it: label and description of a node's children. */
+export function treeChildren(api: ZmqInspectorApi, node?: Parameters<ZmqInspectorApi['tree']['getChildren']>[0]) {
+  return api.tree.getChildren(node).map((child) => {
+    const item = api.tree.getTreeItem(child);
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    return { node: child, label, description: String(item.description ?? ''), contextValue: item.contextValue };
+  });
+}
+
+/**
+ * For a describe block: activates the extension once before its tests and stops everything after
+ * each one. Returns the API getter to use inside the tests.
+ */
+export function useExtension(): () => ZmqInspectorApi {
+  let api: ZmqInspectorApi | undefined;
+  before(async () => {
+    api = await extensionApi();
+  });
+  afterEach(async () => {
+    if (api) await stopEverything(api);
+  });
+  return () => {
+    assert.ok(api, 'the extension API is not there yet (used outside a test?)');
+    return api;
+  };
+}

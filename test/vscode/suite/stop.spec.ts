@@ -1,0 +1,78 @@
+// Stop Example, Stop All and deactivation-grade cleanup in a real VS Code: after a stop resolves,
+// every port the run held can be bound again.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import * as zmq from 'zeromq';
+import type { ZmqInspectorApi } from '../../../extension/vscode/api';
+import type { Run } from '../../../extension/vscode/runs';
+import { assertPortFree, delay, portOf, useExtension, waitFor } from './harness';
+
+/** Every tcp port a run holds: each sniffer's listen port and the example socket it forwards to. */
+const portsOf = (run: Run): number[] => run.sniffers().flatMap(({ source }) => [source.listen, source.target]).filter((endpoint) => endpoint.startsWith('tcp://')).map(portOf);
+
+describe('Stop commands', () => {
+  const extension = useExtension();
+  let api: ZmqInspectorApi;
+  beforeEach(() => (api = extension()));
+
+  /** Starts Hello World that runs until stopped, and waits until messages flow. */
+  async function endlessHello(): Promise<Run> {
+    const key = await vscode.commands.executeCommand<string>('zmqInspector.runExampleHello', { count: 0, rate: 20 });
+    const run = api.runtime.get(key);
+    assert.ok(run, 'the example did not start');
+    const seen = api.runtime.messagesSeen;
+    await waitFor('messages to flow', () => (api.runtime.messagesSeen > seen + 2 ? true : undefined));
+    return run;
+  }
+
+  it('Stop Example with one example running stops it and frees its ports', async () => {
+    const run = await endlessHello();
+    const ports = portsOf(run);
+    assert.equal(ports.length, 2);
+    await vscode.commands.executeCommand('zmqInspector.stopExample');
+    assert.equal(run.state, 'stopped');
+    assert.match((run.kind === 'example' && run.outcome?.summary) || '', /round trips/);
+    for (const port of ports) await assertPortFree(port);
+  });
+
+  it('Stop Example with two running asks which one, and stops only the picked one', async () => {
+    const first = await endlessHello();
+    const second = await endlessHello();
+    const stopping = vscode.commands.executeCommand('zmqInspector.stopExample');
+    // The quick pick lists the runs in start order; accept the highlighted (first) entry.
+    await delay(500);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await stopping;
+    assert.equal(first.state, 'stopped');
+    assert.equal(second.state, 'running');
+    for (const port of portsOf(first)) await assertPortFree(port);
+  });
+
+  it('Stop All stops examples and sniffers together and frees every port', async () => {
+    const rep = new zmq.Reply({ linger: 0 });
+    try {
+      await rep.bind('tcp://127.0.0.1:*');
+      const run = await endlessHello();
+      const sniffKey = await vscode.commands.executeCommand<string>('zmqInspector.sniffEndpoint', { target: rep.lastEndpoint });
+      const sniffer = api.runtime.get(sniffKey);
+      assert.ok(sniffer);
+      const ports = [...portsOf(run), portOf(sniffer.kind === 'sniffer' ? sniffer.source.listen : '')];
+      await vscode.commands.executeCommand('zmqInspector.stopAll');
+      assert.deepEqual(api.runtime.live(), []);
+      assert.deepEqual([run.state, sniffer.state], ['stopped', 'stopped']);
+      for (const port of ports) await assertPortFree(port);
+    } finally {
+      rep.close();
+    }
+  });
+
+  it('the inline Stop and Dismiss of the ZeroMQ view act on their run', async () => {
+    const run = await endlessHello();
+    const node = api.tree.getChildren().find((child) => child.runKey === run.key);
+    assert.ok(node);
+    await vscode.commands.executeCommand('zmqInspector.stopItem', node);
+    assert.equal(run.state, 'stopped');
+    await vscode.commands.executeCommand('zmqInspector.dismissItem', node);
+    assert.equal(api.runtime.get(run.key), undefined, 'Dismiss left the ended run in the view');
+  });
+});
