@@ -25,7 +25,7 @@ function looksBinary(text: string): boolean {
     const code = text.charCodeAt(i);
     if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) controls++;
   }
-  return controls * 8 > text.length;
+  return controls * 4 > text.length;
 }
 
 /**

@@ -1,10 +1,10 @@
-// The ring of row summaries, stored column by column in typed arrays: a row costs about 60 bytes
+// The ring of row summaries, stored column by column in typed arrays: a row costs about 85 bytes
 // and no JavaScript object. Columns start small and double up to the capacity, so a large capacity
 // costs nothing until rows arrive. Row `seq` lives in slot (seq - origin) % capacity; growth only
 // happens before the ring first wraps, when slots equal seq - origin, so it is a plain copy.
 import type { Direction, RowKind } from '../protocol';
 
-export const PREVIEW_BYTES = 32;
+export const PREVIEW_BYTES = 48;
 
 export const KINDS: readonly RowKind[] = ['message', 'command', 'greeting', 'open', 'close', 'error'];
 export const KIND_CODE: Record<RowKind, number> = { message: 0, command: 1, greeting: 2, open: 3, close: 4, error: 5 };

@@ -98,3 +98,15 @@ export class Feed {
     return this.time;
   }
 }
+
+/** REQ→REP on the frontend and SUB←PUB weather updates on the backend, `rounds` of each. */
+export function demoTraffic(feed: Feed, rounds: number): void {
+  feed.handshake(frontend, 1, 'REQ', 'REP');
+  feed.handshake(backend, 1, 'SUB', 'PUB');
+  feed.zmtp(backend, 1, 'c2s', subscribe('weather.'));
+  for (let i = 0; i < rounds; i++) {
+    feed.zmtp(frontend, 1, 'c2s', message('', `Hello ${i}`));
+    feed.zmtp(frontend, 1, 's2c', message('', `World ${i}`));
+    feed.zmtp(backend, 1, 's2c', message('weather.zurich', JSON.stringify({ temperature: 20 + i, unit: 'C' })));
+  }
+}

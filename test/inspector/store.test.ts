@@ -57,7 +57,7 @@ describe('CaptureStore', () => {
     feed.zmtp(frontend, 1, 'c2s', message('x'.repeat(10_000)));
     const row = store.summary(store.endSeq - 1);
     assert.ok(row);
-    assert.ok(row.preview.length <= 40, `preview is ${row.preview.length} characters`);
+    assert.ok(row.preview.length <= 50, `preview is ${row.preview.length} characters`);
     assert.ok(row.preview.endsWith('…'));
   });
 

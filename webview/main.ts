@@ -1,0 +1,181 @@
+// The inspector webview: wires the toolbar, filter bar, topology, message list and details pane to
+// the host through the typed protocol. The host owns the data; this side keeps only view state
+// (filter, follow, selection, split sizes, details tab) via setState, so a reload restores the view
+// and the host rehydrates the data with a snapshot after `ready`.
+import { PROTOCOL_VERSION, type Counts, type HostToWebview, type RowFilter, type ViewInfo } from '../extension/protocol';
+import { DetailsPane } from './detailsPane';
+import { el, iconButton, setIcon } from './dom';
+import { FilterBar } from './filterBar';
+import { formatCount } from './format';
+import { MessageList, ROW_HEIGHT } from './messageList';
+import { splitter } from './splitter';
+import { TopologyView, type TopologySelection } from './topologyView';
+import { Host, type SavedState } from './vscodeApi';
+
+const host = new Host();
+const state: SavedState = host.loadState();
+const save = () => host.saveState(state);
+const app = document.getElementById('app') as HTMLElement;
+let requestId = 0;
+let paused = false;
+
+// ---- Toolbar -----------------------------------------------------------------------------------
+const pauseButton = iconButton('debug-pause', 'Pause capture');
+const clearButton = iconButton('clear-all', 'Clear the capture');
+const status = el('span', { className: 'status', attrs: { role: 'status' } });
+const notice = el('div', { className: 'notice', attrs: { role: 'alert', hidden: true } });
+pauseButton.addEventListener('click', () => host.post({ type: 'setPaused', paused: !paused }));
+clearButton.addEventListener('click', () => host.post({ type: 'clear' }));
+const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Capture' } }, [
+  el('span', { className: 'toolbar-title', text: 'ZeroMQ Inspector' }),
+  pauseButton,
+  clearButton,
+  status,
+]);
+
+// ---- Panes -------------------------------------------------------------------------------------
+const details = new DetailsPane(state.detailsTab ?? 'text', (tab) => {
+  state.detailsTab = tab;
+  save();
+});
+
+const list = new MessageList(
+  {
+    requestRows: (start, count) => host.post({ type: 'requestRows', requestId: ++requestId, start, count }),
+    requestFrames: (seq) => host.post({ type: 'requestFrames', seq }),
+    select: (row) => {
+      state.selectedSeq = row.seq;
+      save();
+      details.showLoading(row.seq);
+      host.post({ type: 'requestDetail', seq: row.seq });
+    },
+    viewportChanged: (follow, visibleCount) => {
+      state.follow = follow;
+      state.anchor = follow ? undefined : list.anchor;
+      save();
+      host.post({ type: 'viewport', follow, visibleCount });
+    },
+  },
+  { follow: state.follow, selectedSeq: state.selectedSeq },
+);
+
+const selectionOf = (filter: RowFilter): TopologySelection | undefined =>
+  filter.node ? { kind: 'node', id: filter.node } : filter.connections?.length === 1 ? { kind: 'edge', id: filter.connections[0] } : undefined;
+
+const applyFilter = (filter: RowFilter) => {
+  state.filter = filter;
+  save();
+  topology.setSelection(selectionOf(filter));
+  filterBar.setChip(filter.node ? `Socket: ${topology.describe({ kind: 'node', id: filter.node })}` : undefined);
+  host.post({ type: 'setFilter', filter });
+};
+
+const topology = new TopologyView((selection) => {
+  filterBar.patch(selection?.kind === 'node' ? { node: selection.id, connections: undefined } : selection?.kind === 'edge' ? { connections: [selection.id], node: undefined } : { node: undefined, connections: undefined });
+});
+const filterBar = new FilterBar(state.filter, applyFilter, () => filterBar.patch({ node: undefined }));
+topology.setSelection(selectionOf(state.filter));
+
+// ---- Layout with splitters ---------------------------------------------------------------------
+const setSize = (property: string, px: number) => app.style.setProperty(property, `${px}px`);
+state.topologyHeight ??= 200;
+state.detailsWidth ??= Math.round(Math.max(320, window.innerWidth * 0.34));
+setSize('--topology-height', state.topologyHeight);
+setSize('--details-width', state.detailsWidth);
+const topologySplit = splitter({
+  orientation: 'horizontal',
+  label: 'Resize the topology',
+  min: 60,
+  max: () => window.innerHeight - 200,
+  get: () => state.topologyHeight ?? 200,
+  set: (size) => {
+    state.topologyHeight = size;
+    setSize('--topology-height', size);
+    save();
+  },
+});
+const detailsSplit = splitter({
+  orientation: 'vertical',
+  label: 'Resize the details pane',
+  min: 200,
+  max: () => window.innerWidth - 300,
+  inverted: true,
+  get: () => state.detailsWidth ?? 360,
+  set: (size) => {
+    state.detailsWidth = size;
+    setSize('--details-width', size);
+    save();
+  },
+});
+
+app.replaceChildren(
+  toolbar,
+  filterBar.element,
+  notice,
+  el('div', { className: 'main' }, [el('div', { className: 'left' }, [topology.element, topologySplit, list.element]), detailsSplit, details.element]),
+);
+app.removeAttribute('aria-busy');
+
+// ---- Host messages -----------------------------------------------------------------------------
+function showCounts(view: ViewInfo, counts: Counts, isPaused: boolean): void {
+  paused = isPaused;
+  setIcon(pauseButton, paused ? 'debug-start' : 'debug-pause', paused ? 'Resume capture' : 'Pause capture');
+  pauseButton.setAttribute('aria-pressed', String(paused));
+  status.textContent = paused ? `Paused: ${formatCount(counts.droppedWhilePaused)} events not recorded` : `${formatCount(counts.captured)} captured`;
+  filterBar.showView(view, counts);
+  list.setEmptyText(counts.stored === 0 ? 'No messages yet. Start an example or a sniffer, and traffic shows up here.' : 'No row matches the filter.');
+  list.setView(view);
+}
+
+function showNotice(level: string, message: string): void {
+  notice.hidden = false;
+  notice.className = `notice ${level}`;
+  notice.textContent = message;
+}
+
+function refreshChoices(): void {
+  filterBar.setChoices(topology.socketTypes(), topology.edgeList());
+}
+
+function handle(message: HostToWebview): void {
+  switch (message.type) {
+    case 'snapshot':
+      if (message.protocol !== PROTOCOL_VERSION) {
+        showNotice('error', `The extension speaks inspector protocol ${message.protocol}, this view ${PROTOCOL_VERSION}: reload the window.`);
+        return;
+      }
+      topology.applySnapshot(message.topology);
+      refreshChoices();
+      showCounts(message.view, message.counts, message.paused);
+      if (message.tail) list.addRows(message.view.generation, message.tail.start, message.tail.rows, false);
+      if (state.selectedSeq !== undefined && details.currentSeq !== state.selectedSeq) host.post({ type: 'requestDetail', seq: state.selectedSeq });
+      break;
+    case 'update':
+      if (message.topology) {
+        topology.applyDelta(message.topology);
+        refreshChoices();
+      }
+      showCounts(message.view, message.counts, message.paused);
+      if (message.tail) list.addRows(message.view.generation, message.tail.start, message.tail.rows, false);
+      break;
+    case 'rows':
+      list.setView(message.view);
+      list.addRows(message.generation, message.start, message.rows, true);
+      break;
+    case 'detail':
+      if (message.seq !== state.selectedSeq) return;
+      if (message.detail) details.show(message.detail);
+      else details.showNothing(message.missing ?? 'This row is not available.');
+      break;
+    case 'frames':
+      list.setFrames(message.seq, message.frames, message.omitted, message.missing);
+      break;
+    case 'notice':
+      showNotice(message.level, message.message);
+      break;
+  }
+}
+
+host.onMessage(handle);
+window.addEventListener('error', (event) => showNotice('error', `The inspector view hit a problem: ${event.message}`));
+host.post({ type: 'ready', protocol: PROTOCOL_VERSION, state, visibleCount: Math.max(1, Math.ceil(window.innerHeight / ROW_HEIGHT)) });
