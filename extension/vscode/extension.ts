@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     store,
     log,
     notifier,
-    inspector: createInspector(context, store),
+    inspector: createInspector(context, store, log),
     recents: new RecentSniffs(context.globalState),
     settings: () => current.settings,
   };

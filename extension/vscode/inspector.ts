@@ -1,8 +1,10 @@
-// The one place the rest of the extension opens the inspector panel through.
+// The one place the rest of the extension opens the inspector panel through (the panel itself is
+// inspectorPanel.ts). Also registers the serializer that restores the panel after a reload.
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
+import { InspectorPanel, registerInspectorSerializer } from './inspectorPanel';
 
-/** What Reveal in Inspector asks the panel to narrow its list to. */
+/** What Reveal in Inspector would narrow the panel's list to. */
 export interface InspectorFocus {
   /** A connection key in the store ("<source id>#<connection id>"). */
   connection?: string;
@@ -11,24 +13,19 @@ export interface InspectorFocus {
 }
 
 export interface InspectorOpener {
-  /** Opens the inspector, or brings it forward when it is open. */
+  /**
+   * Opens the inspector, or brings it forward when it is open. The panel has no way yet to be
+   * told a filter from the host, so `focus` only opens it; the user selects the connection there.
+   */
   show(focus?: InspectorFocus): void;
 }
 
-export const INSPECTOR_VIEW_TYPE = 'zmqInspector.inspector';
-
-/** TEMPORARY until extension/vscode/inspectorPanel.ts lands: an empty panel so the commands work. */
-export function createInspector(context: vscode.ExtensionContext, _store: CaptureStore): InspectorOpener {
-  let panel: vscode.WebviewPanel | undefined;
+export function createInspector(context: vscode.ExtensionContext, store: CaptureStore, log: vscode.LogOutputChannel): InspectorOpener {
+  const options = { log: (message: string) => log.warn(message) };
+  context.subscriptions.push(registerInspectorSerializer(context, store, options), { dispose: () => InspectorPanel.instance?.dispose() });
   return {
     show() {
-      if (panel) {
-        panel.reveal();
-        return;
-      }
-      panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'ZeroMQ Inspector', vscode.ViewColumn.Active, {});
-      panel.onDidDispose(() => (panel = undefined), undefined, context.subscriptions);
-      context.subscriptions.push(panel);
+      InspectorPanel.show(context, store, options);
     },
   };
 }

@@ -15,10 +15,12 @@ export async function sniffEndpoint(services: Services, args: unknown, prefillTa
   let request: SniffRequest | undefined;
   try {
     // Without a listen endpoint in the argument, any free port: a caller that passes none reads it back from the run.
-    request = parseSniffArgs(args, `tcp://${isIPv6(host) ? `[${host}]` : host}:*`) ?? (await promptSniffRequest(services.recents, host, prefillTarget));
+    const fromArgs = parseSniffArgs(args, `tcp://${isIPv6(host) ? `[${host}]` : host}:*`);
+    request = fromArgs ?? (await promptSniffRequest(services.recents, host, prefillTarget));
     if (!request) return undefined;
     const run = await services.runtime.startSniffer(request, host);
-    await services.recents.remember({ target: request.target, listen: request.listen });
+    // Only what the user typed or picked is offered again; callers passing arguments keep their own lists.
+    if (!fromArgs) await services.recents.remember({ target: request.target, listen: request.listen });
     services.notifier.info(`Sniffing ${run.source.target}: connect your clients to ${run.source.listen}.`, [
       { title: 'Copy Listen Endpoint', run: () => vscode.env.clipboard.writeText(run.source.listen) },
       { title: 'Open Inspector', run: () => services.inspector.show() },

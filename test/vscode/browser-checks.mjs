@@ -1,13 +1,17 @@
 // Checks made from outside VS Code, through the browser, as a person would: they see what the
 // in-host suite cannot (what is drawn, what the palette offers). The runner runs each in order
 // after the in-host suite passed; add new checks to the list.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './launch.mjs';
 import { findWebviewFrame, runCommandFromPalette, webviewOfExtension } from './palette.mjs';
+/* global document -- used only inside functions that run in the browser page */
 
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const extensionId = `${packageJson.publisher}.${packageJson.name}`;
+const artifactsDir = join(repoRoot, 'test-artifacts');
+const inspectorScreenshot = join(artifactsDir, 'inspector.png');
+const uiTimeoutMs = 15_000;
 
 /** The title the palette shows for a contributed command: "Category: Title". */
 function paletteTitle(commandId) {
@@ -16,13 +20,100 @@ function paletteTitle(commandId) {
   return entry.category ? `${entry.category}: ${entry.title}` : entry.title;
 }
 
+/** The quick input's validation message (or prompt) as shown under its text box. */
+async function quickInputMessage(page, pattern) {
+  const message = page.locator('.quick-input-widget .quick-input-message');
+  const deadline = Date.now() + uiTimeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await message.innerText().catch(() => '')).trim();
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the quick input never showed a message like ${pattern}; last shown: ${JSON.stringify(text)}`);
+}
+
+/**
+ * The inspector's own page (the innermost webview frame) once it shows the Hello World example:
+ * REQ and REP sockets in the topology and "Hello server" in the message list.
+ */
+function showsHelloWorld(frame) {
+  return frame.evaluate(() => {
+    const topology = document.querySelector('.topology-svg')?.textContent ?? '';
+    const list = document.querySelector('.list-grid')?.textContent ?? '';
+    return /\bREQ\b/.test(topology) && /\bREP\b/.test(topology) && list.includes('Hello server');
+  });
+}
+
+/**
+ * Takes keyboard focus out of a webview, as a person clicking the side bar does: keys pressed
+ * while the inspector's frame has focus go to that frame, and F1 would not reach the workbench.
+ */
+async function focusWorkbench(page) {
+  await page.locator('.part.sidebar .composite.title').click({ timeout: uiTimeoutMs });
+}
+
+/** What the webview shows, for a failure message when the wait runs out. */
+async function describeWebviews(page) {
+  const texts = await Promise.all(page.frames().map((frame) => frame.evaluate(() => document.body?.innerText?.slice(0, 300) ?? '').catch(() => '')));
+  return JSON.stringify(texts.filter((text) => text.trim() !== ''));
+}
+
 /** @type {{ title: string, run: (page: import('playwright-core').Page) => Promise<void> }[]} */
 export const browserChecks = [
+  {
+    title: 'Sniff Endpoint checks the target as it is typed and says what is wrong',
+    async run(page) {
+      await runCommandFromPalette(page, paletteTitle('zmqInspector.sniffEndpoint'));
+      const input = page.locator('.quick-input-widget input[type="text"]');
+      await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+      // With recent endpoints in the profile, a pick comes first: choose to type a new one.
+      const newEndpoint = page.locator('.quick-input-list .monaco-list-row', { hasText: 'New endpoint…' });
+      if (await newEndpoint.isVisible().catch(() => false)) {
+        await newEndpoint.click();
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: '(1/2): target' }).waitFor({ timeout: uiTimeoutMs });
+      }
+      await input.fill('tcp://127.0.0.1');
+      await quickInputMessage(page, /has no port; write it like tcp:\/\/127\.0\.0\.1:5555/);
+      await input.fill('inproc://workers');
+      await quickInputMessage(page, /inproc:\/\/ traffic never leaves its process/);
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    title: 'the ZeroMQ view offers the examples and Sniff Endpoint while nothing runs',
+    async run(page) {
+      await page.locator('.activitybar .action-item a[aria-label^="ZeroMQ"]').click({ timeout: uiTimeoutMs });
+      const welcome = page.locator('.welcome-view-content');
+      await welcome.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+      const text = await welcome.innerText();
+      for (const offer of ['Run Hello World (REQ/REP)', 'Run Pipeline (Manager/Workers/Sink)', 'Run Publish/Subscribe', 'Sniff Endpoint…']) {
+        if (!text.includes(offer)) throw new Error(`the welcome view does not offer "${offer}"; it shows: ${JSON.stringify(text)}`);
+      }
+    },
+  },
   {
     title: 'the command palette opens the inspector webview',
     async run(page) {
       await runCommandFromPalette(page, paletteTitle('zmqInspector.openInspector'));
       await findWebviewFrame(page, webviewOfExtension(extensionId), 30_000);
+    },
+  },
+  {
+    title: 'Run Example: Hello World from the palette shows REQ, REP and "Hello server" in the inspector and the run in the ZeroMQ view',
+    async run(page) {
+      await focusWorkbench(page);
+      await runCommandFromPalette(page, paletteTitle('zmqInspector.runExampleHello'));
+      try {
+        await findWebviewFrame(page, showsHelloWorld, 30_000);
+      } catch (error) {
+        throw new Error(`${error.message}\nthe webviews show: ${await describeWebviews(page)}`);
+      }
+      const run = page.locator('.monaco-list-row', { hasText: 'Hello World' });
+      await run.first().waitFor({ state: 'visible', timeout: uiTimeoutMs });
+      mkdirSync(artifactsDir, { recursive: true });
+      await page.screenshot({ path: inspectorScreenshot });
+      console.log(`      screenshot: ${inspectorScreenshot}`);
     },
   },
 ];
