@@ -227,6 +227,8 @@ export type HostToWebview =
       topology: TopologyState;
       sources: SnifferSource[];
       tail?: TailRows;
+      /** Set when the host chose the filter (e.g. "Reveal in Inspector"): the view adopts it. */
+      filter?: RowFilter;
     }
   | {
       type: 'update';
@@ -240,7 +242,9 @@ export type HostToWebview =
   | { type: 'rows'; requestId: number; generation: number; start: number; rows: RowSummary[]; view: ViewInfo }
   | { type: 'detail'; seq: number; detail?: RowDetail; missing?: string }
   | { type: 'frames'; seq: number; frames: FrameSummary[]; omitted: number; missing?: string }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
+  /** The host applied this filter (e.g. "Reveal in Inspector"); the view shows it in its controls. */
+  | { type: 'applyFilter'; filter: RowFilter };
 
 /** What the webview keeps across reloads with vscode.setState, and hands back in `ready`. */
 export interface ViewState {
@@ -342,6 +346,13 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | string {
     default:
       return `unknown message type "${value.type}"`;
   }
+}
+
+/** The filter with `change` applied; keys set to undefined are removed. */
+export function mergeFilter(filter: RowFilter, change: Partial<RowFilter>): RowFilter {
+  const merged: RowFilter = { ...filter, ...change };
+  for (const key of Object.keys(merged) as (keyof RowFilter)[]) if (merged[key] === undefined) delete merged[key];
+  return merged;
 }
 
 function clampVisible(value: unknown): number {

@@ -1,7 +1,7 @@
 // The filter bar: text or regular expression on payload and topic, direction, commands vs data,
 // socket type, connection, and the topology selection; with counts of shown and total rows.
 // A filter the host cannot apply (an invalid regular expression) shows inline, under the field.
-import type { Counts, Direction, RowFilter, TopologyEdge, ViewInfo } from '../extension/protocol';
+import { mergeFilter, type Counts, type Direction, type RowFilter, type TopologyEdge, type ViewInfo } from '../extension/protocol';
 import { el, iconButton } from './dom';
 import { formatCount } from './format';
 
@@ -19,6 +19,13 @@ function setOptions(element: HTMLSelectElement, options: [string, string][]): vo
   if (same) return;
   element.replaceChildren(...options.map(([v, text]) => el('option', { text, attrs: { value: v } })));
   element.value = options.some(([v]) => v === value) ? value : options[0][0];
+}
+
+/** Selects `value` ('' when undefined), adding it as an option when the list does not have it yet. */
+function choose(element: HTMLSelectElement, value: string | undefined): void {
+  const wanted = value ?? '';
+  if (![...element.options].some((option) => option.value === wanted)) element.appendChild(el('option', { text: wanted, attrs: { value: wanted } }));
+  element.value = wanted;
 }
 
 export class FilterBar {
@@ -59,8 +66,6 @@ export class FilterBar {
     ]);
     this.socketType = select('Socket type', [['', 'Any socket type']]);
     this.connection = select('Connection', [['', 'All connections']]);
-    this.direction.value = initial.directions?.length === 1 ? initial.directions[0] : '';
-    this.kinds.value = initial.kinds ?? 'all';
     this.chipText = el('span', { className: 'chip-text' });
     const chipClose = iconButton('close', 'Clear the topology selection');
     chipClose.addEventListener('click', () => this.onClearNode());
@@ -80,10 +85,10 @@ export class FilterBar {
       this.error,
     ]);
     this.text.setAttribute('aria-describedby', 'filter-error');
-    this.updateToggles();
+    this.showFilter();
     this.text.addEventListener('input', () => {
       if (this.textTimer) clearTimeout(this.textTimer);
-      this.textTimer = setTimeout(() => this.commit({ text: this.text.value || undefined }), TEXT_DEBOUNCE_MS);
+      this.textTimer = setTimeout(() => this.commit({}), TEXT_DEBOUNCE_MS);
     });
     this.caseButton.addEventListener('click', () => this.commit({ caseSensitive: !this.filter.caseSensitive || undefined }));
     this.regexButton.addEventListener('click', () => this.commit({ regex: !this.filter.regex || undefined }));
@@ -102,16 +107,17 @@ export class FilterBar {
     this.commit(change);
   }
 
+  /** Shows a filter the host already applied, without sending it back. */
+  adopt(filter: RowFilter): void {
+    this.filter = { ...filter };
+    this.showFilter();
+  }
+
   setChoices(socketTypes: string[], edges: TopologyEdge[]): void {
-    const wantedType = this.filter.socketTypes?.[0];
-    const types = wantedType && !socketTypes.includes(wantedType) ? [...socketTypes, wantedType] : socketTypes;
-    setOptions(this.socketType, [['', 'Any socket type'], ...types.map((type): [string, string] => [type, type])]);
-    this.socketType.value = wantedType ?? '';
-    const wantedConn = this.filter.connections?.[0];
-    const conns = edges.map((edge): [string, string] => [edge.id, edge.label]);
-    if (wantedConn && !conns.some(([id]) => id === wantedConn)) conns.push([wantedConn, wantedConn]);
-    setOptions(this.connection, [['', 'All connections'], ...conns]);
-    this.connection.value = wantedConn ?? '';
+    setOptions(this.socketType, [['', 'Any socket type'], ...socketTypes.map((type): [string, string] => [type, type])]);
+    choose(this.socketType, this.filter.socketTypes?.[0]);
+    setOptions(this.connection, [['', 'All connections'], ...edges.map((edge): [string, string] => [edge.id, edge.label])]);
+    choose(this.connection, this.filter.connections?.[0]);
   }
 
   setChip(text: string | undefined): void {
@@ -129,14 +135,26 @@ export class FilterBar {
   }
 
   private commit(change: Partial<RowFilter>): void {
-    this.filter = { ...this.filter, ...change };
-    for (const key of Object.keys(this.filter) as (keyof RowFilter)[]) if (this.filter[key] === undefined) delete this.filter[key];
-    this.updateToggles();
+    // A text edit still waiting for its debounce goes out with this change, not after it.
+    if (this.textTimer !== undefined) {
+      clearTimeout(this.textTimer);
+      this.textTimer = undefined;
+      change = { text: this.text.value || undefined, ...change };
+    }
+    this.filter = mergeFilter(this.filter, change);
+    this.showFilter();
     this.onChange(this.current);
   }
 
-  private updateToggles(): void {
-    this.caseButton.setAttribute('aria-pressed', String(Boolean(this.filter.caseSensitive)));
-    this.regexButton.setAttribute('aria-pressed', String(Boolean(this.filter.regex)));
+  /** Puts the filter into the controls (text only when it differs, to keep the caret while typing). */
+  private showFilter(): void {
+    const filter = this.filter;
+    if (this.text.value !== (filter.text ?? '')) this.text.value = filter.text ?? '';
+    this.caseButton.setAttribute('aria-pressed', String(Boolean(filter.caseSensitive)));
+    this.regexButton.setAttribute('aria-pressed', String(Boolean(filter.regex)));
+    this.direction.value = filter.directions?.length === 1 ? filter.directions[0] : '';
+    this.kinds.value = filter.kinds ?? 'all';
+    choose(this.socketType, filter.socketTypes?.[0]);
+    choose(this.connection, filter.connections?.[0]);
   }
 }

@@ -62,12 +62,23 @@ const list = new MessageList(
 const selectionOf = (filter: RowFilter): TopologySelection | undefined =>
   filter.node ? { kind: 'node', id: filter.node } : filter.connections?.length === 1 ? { kind: 'edge', id: filter.connections[0] } : undefined;
 
-const applyFilter = (filter: RowFilter) => {
+/** Keeps the saved state, the topology selection and the chip in step with the filter. */
+const showFilter = (filter: RowFilter) => {
   state.filter = filter;
   save();
   topology.setSelection(selectionOf(filter));
   filterBar.setChip(filter.node ? `Socket: ${topology.describe({ kind: 'node', id: filter.node })}` : undefined);
+};
+
+const applyFilter = (filter: RowFilter) => {
+  showFilter(filter);
   host.post({ type: 'setFilter', filter });
+};
+
+/** A filter the host chose and already applies. */
+const adoptFilter = (filter: RowFilter) => {
+  filterBar.adopt(filter);
+  showFilter(filter);
 };
 
 const topology = new TopologyView((selection) => {
@@ -146,6 +157,7 @@ function handle(message: HostToWebview): void {
       }
       topology.applySnapshot(message.topology);
       refreshChoices();
+      if (message.filter) adoptFilter(message.filter);
       showCounts(message.view, message.counts, message.paused);
       if (message.tail) list.addRows(message.view.generation, message.tail.start, message.tail.rows, false);
       if (state.selectedSeq !== undefined && details.currentSeq !== state.selectedSeq) host.post({ type: 'requestDetail', seq: state.selectedSeq });
@@ -172,6 +184,9 @@ function handle(message: HostToWebview): void {
       break;
     case 'notice':
       showNotice(message.level, message.message);
+      break;
+    case 'applyFilter':
+      adoptFilter(message.filter);
       break;
   }
 }

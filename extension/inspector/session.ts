@@ -5,6 +5,7 @@
 // always describes the current state, so a slow webview just sees fewer, fuller updates.
 import {
   MAX_FRAMES_LISTED,
+  mergeFilter,
   parseWebviewMessage,
   PROTOCOL_VERSION,
   type HostToWebview,
@@ -63,6 +64,8 @@ export class InspectorSession {
   private lastPosted = '';
   private readonly unsubscribe: () => void;
   private disposed = false;
+  /** A filter the host asked for before the webview was ready. */
+  private pendingFocus: Partial<RowFilter> | undefined;
   /** Posts made, for tests and benchmarks. */
   posts = 0;
 
@@ -92,6 +95,22 @@ export class InspectorSession {
     this.handle(message);
   }
 
+  /**
+   * Narrows the view from the host side (e.g. "Reveal in Inspector" on a connection); the webview
+   * shows the new filter in its controls. Before the webview is ready, it is applied on `ready`.
+   */
+  focus(change: Partial<RowFilter>): void {
+    if (this.disposed) return;
+    if (!this.view) {
+      this.pendingFocus = { ...this.pendingFocus, ...change };
+      return;
+    }
+    const filter = mergeFilter(this.view.filter, change);
+    this.setView(filter);
+    this.send({ type: 'applyFilter', filter });
+    this.markDirty();
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -104,12 +123,15 @@ export class InspectorSession {
 
   private handle(message: WebviewToHost): void {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.follow = message.state.follow;
         this.visibleCount = message.visibleCount;
-        this.setView(message.state.filter);
-        this.sendSnapshot();
+        const focused = this.pendingFocus ? mergeFilter(message.state.filter, this.pendingFocus) : undefined;
+        this.pendingFocus = undefined;
+        this.setView(focused ?? message.state.filter);
+        this.sendSnapshot(focused);
         break;
+      }
       case 'setFilter':
         this.setView(message.filter);
         this.markDirty();
@@ -158,7 +180,7 @@ export class InspectorSession {
     }, 0);
   }
 
-  private sendSnapshot(): void {
+  private sendSnapshot(filter?: RowFilter): void {
     const view = this.view as FilteredView;
     this.topologyVersion = this.store.topology.version;
     this.send({
@@ -170,6 +192,7 @@ export class InspectorSession {
       topology: this.store.topology.snapshot(),
       sources: this.store.sources(),
       tail: this.follow ? this.tail(view) : undefined,
+      filter,
     });
     this.lastFlush = this.clock.now();
     this.startRates();

@@ -3,6 +3,7 @@
 // InspectorSession. The webview may load only dist/, media/ and the codicons; its HTML carries a
 // strict CSP with a fresh nonce per load (see extension/inspector/html.ts).
 import * as vscode from 'vscode';
+import type { RowFilter } from '../protocol';
 import { buildInspectorHtml, makeNonce } from '../inspector/html';
 import { InspectorSession, type InspectorControls } from '../inspector/session';
 import type { CaptureStore } from '../inspector/store';
@@ -35,15 +36,21 @@ export class InspectorPanel {
   private readonly session: InspectorSession;
   private readonly disposables: vscode.Disposable[] = [];
 
-  /** Opens the inspector, or reveals it when it is already open. */
-  static show(context: vscode.ExtensionContext, store: CaptureStore, options: InspectorPanelOptions = {}): InspectorPanel {
-    if (InspectorPanel.current) {
-      InspectorPanel.current.panel.reveal();
-      return InspectorPanel.current;
+  /**
+   * Opens the inspector, or reveals it when it is already open. `focus` narrows the list, e.g.
+   * `{ connections: ['<source id>#3'], node: undefined }` for one connection, `{ node: 'bound:tcp://…' }`
+   * for a socket (undefined keys clear that part of the filter).
+   */
+  static show(context: vscode.ExtensionContext, store: CaptureStore, options: InspectorPanelOptions = {}, focus?: Partial<RowFilter>): InspectorPanel {
+    let inspector = InspectorPanel.current;
+    if (inspector) {
+      inspector.panel.reveal();
+    } else {
+      const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, webviewOptions(context));
+      inspector = InspectorPanel.current = new InspectorPanel(panel, context, store, options);
     }
-    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, webviewOptions(context));
-    InspectorPanel.current = new InspectorPanel(panel, context, store, options);
-    return InspectorPanel.current;
+    if (focus) inspector.focus(focus);
+    return inspector;
   }
 
   /** Adopts a panel VS Code restored after a reload. */
@@ -86,6 +93,11 @@ export class InspectorPanel {
       webview.onDidReceiveMessage((message: unknown) => this.session.receive(message)),
       panel.onDidDispose(() => this.disposeResources()),
     );
+  }
+
+  /** Narrows the list from the host side; the webview shows the filter in its controls. */
+  focus(change: Partial<RowFilter>): void {
+    this.session.focus(change);
   }
 
   dispose(): void {

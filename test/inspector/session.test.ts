@@ -158,6 +158,26 @@ describe('InspectorSession', () => {
     session.dispose();
   });
 
+  it('applies a filter the host asks for, before and after the webview is ready', () => {
+    const { posted, feed, session, clock } = open();
+    feed.handshake(frontend, 1, 'REQ', 'REP');
+    feed.handshake(frontend, 2, 'REQ', 'REP');
+    session.focus({ connections: ['sniffer-1#2'] });
+    session.receive({ type: 'ready', protocol: PROTOCOL_VERSION, state: { filter: { kinds: 'commands' }, follow: true }, visibleCount: 20 });
+    const snapshot = posted[0];
+    assert.ok(snapshot.type === 'snapshot');
+    if (snapshot.type !== 'snapshot') return;
+    assert.deepEqual(snapshot.filter, { kinds: 'commands', connections: ['sniffer-1#2'] }, 'merged with the view\'s own filter');
+    clock.advance(100);
+    session.focus({ connections: undefined, node: 'bound:tcp://127.0.0.1:5555' });
+    const applied = posted.find((m) => m.type === 'applyFilter');
+    assert.deepEqual(applied?.type === 'applyFilter' && applied.filter, { kinds: 'commands', node: 'bound:tcp://127.0.0.1:5555' });
+    clock.advance(100);
+    const update = posted.filter((m) => m.type === 'update').pop();
+    assert.equal(update?.type === 'update' && update.view.length, 4, 'the READYs of both connections');
+    session.dispose();
+  });
+
   it('flushes on a real clock too, and stops its timers when disposed', async () => {
     const store = new CaptureStore();
     const posted: HostToWebview[] = [];

@@ -74,6 +74,17 @@ describe('Webview filters and details (Chromium)', function () {
     assert.equal(await page.locator('.chip').isVisible(), false);
   });
 
+  it('shows a filter the host applies ("Reveal in Inspector") in its controls', async () => {
+    const harness = inspector.harness();
+    const page = harness.page;
+    harness.session.focus({ connections: ['sniffer-2#1'], node: undefined });
+    await harness.until('the host filter', async () => (await counts())?.startsWith('16 of 42') ?? false);
+    assert.equal(await page.locator('select[aria-label="Connection"]').inputValue(), 'sniffer-2#1');
+    assert.equal(await page.locator('g.edge.selected').count(), 1, 'the connection is selected in the topology');
+    await page.locator('select[aria-label="Connection"]').selectOption('');
+    await harness.until('all rows', async () => (await counts())?.startsWith('42 of 42') ?? false);
+  });
+
   it('shows decoded fields, text, hex, pretty JSON and annotated bytes for the selected row', async () => {
     const harness = inspector.harness();
     const page = harness.page;
