@@ -82,6 +82,17 @@ const TRAFFIC_DECODERS: ReadonlyMap<string, DataDecoder> = new Map<string, DataD
 ]);
 
 /**
+ * libzmq's PLAIN server writes its ERROR name as the C string "\x05ERROR" (src/plain_common.hpp),
+ * where the hex escape swallows the E: the wire carries 5E "RROR", and libzmq PLAIN clients expect
+ * exactly that. NULL and CURVE write it correctly.
+ */
+const LIBZMQ_PLAIN_ERROR_NAME = Buffer.from('\x5eRROR', 'latin1');
+
+function isLibzmqPlainError(body: Uint8Array): boolean {
+  return body.length >= LIBZMQ_PLAIN_ERROR_NAME.length && LIBZMQ_PLAIN_ERROR_NAME.compare(body, 0, LIBZMQ_PLAIN_ERROR_NAME.length) === 0;
+}
+
+/**
  * A command frame as an event. `body` holds the first `body.length` of `size` bytes; when it was
  * cut to the retain limit the command is read in part and says so in `problem`.
  */
@@ -89,6 +100,12 @@ export function decodeCommand(offset: number, size: number, body: Uint8Array, tr
   const event: CommandEvent = { kind: 'command', offset, name: '', size, body };
   if (body.length === 0) {
     addProblem(event, 'empty command frame: a command starts with the length of its name');
+    return event;
+  }
+  if (isLibzmqPlainError(body)) {
+    event.name = 'ERROR';
+    decodeError(event, LIBZMQ_PLAIN_ERROR_NAME.length);
+    addProblem(event, 'name bytes are 5E "RROR" instead of 05 "ERROR": libzmq\'s PLAIN server writes "\\x05ERROR" in C, whose hex escape swallows the E; libzmq clients accept it, other ZMTP stacks may not');
     return event;
   }
   const nameEnd = 1 + body[0];

@@ -57,6 +57,15 @@ export const V = {
   Z1: '01 00 06 00 48 65 6c 6c 6f',
 } as const;
 
+/** Observed on the wire, not in §7. */
+export const OBSERVED = {
+  /**
+   * ERROR "400" from a libzmq 4.3.5 PLAIN server after a ZAP denial: its C source writes the name as
+   * "\x05ERROR", so the hex escape eats the E (5E "RROR") and the body is one byte short of E1.
+   */
+  PLAIN_ERROR: '04 09 5e 52 52 4f 52 03 34 30 30',
+} as const;
+
 /** CURVE HELLO and WELCOME with libzmq's layout (not in §7, needed for a whole CURVE handshake). */
 export const CURVE_EXTRA = {
   /** HELLO: name, version 1.0, 72 zero bytes, C' (32), short nonce 1, signature box (80). */

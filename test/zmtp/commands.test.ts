@@ -2,7 +2,7 @@
 // in words while framing goes on.
 import { strict as assert } from 'node:assert';
 import type { CommandEvent, ZmtpEvent } from './eventTypes';
-import { CURVE_EXTRA, V } from '../support/vectors';
+import { CURVE_EXTRA, OBSERVED, V } from '../support/vectors';
 import { conversation, decode, h } from './harness';
 import { command, commandBody, frame, FLAGS_COMMAND, greeting3, metadata } from './streams';
 
@@ -65,6 +65,12 @@ describe('decoder: commands', () => {
     const cutReason = onlyCommand(commandsFrom([command('ERROR', Buffer.from('\u00054'))]));
     assert.equal(cutReason.reason, '4');
     assert.match(cutReason.problem ?? '', /ERROR reason should have 5 bytes, 1 arrived/);
+  });
+
+  it("reads libzmq's PLAIN ERROR, whose name bytes are 5E \"RROR\", as ERROR with a problem", () => {
+    const event = onlyCommand(commandsFrom([OBSERVED.PLAIN_ERROR], { mechanism: 'PLAIN' }));
+    assert.deepStrictEqual([event.name, event.reason, event.size], ['ERROR', '400', 9]);
+    assert.match(event.problem ?? '', /hex escape swallows the E/);
   });
 
   it('reads a command cut by retainBytes in part and says so', () => {
