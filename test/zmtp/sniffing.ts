@@ -81,3 +81,27 @@ export function messages(events: ZmtpEvent[]): string[][] {
 export function findCommand(events: ZmtpEvent[], name: string): Extract<ZmtpEvent, { kind: 'command' }> | undefined {
   return events.find((event): event is Extract<ZmtpEvent, { kind: 'command' }> => event.kind === 'command' && event.name === name);
 }
+
+/**
+ * The bytes of one real connection: `server` is bound behind a tap, `client` connects through it,
+ * `exchange` talks; then both sockets close. Returns connection 1's two byte streams.
+ */
+export async function capture<S extends { bind(endpoint: string): Promise<void>; lastEndpoint: string | null; close(): void }, C extends { connect(endpoint: string): void; close(): void }>(
+  server: S,
+  client: C,
+  exchange: (server: S, client: C) => Promise<void>,
+): Promise<{ c2s: Buffer; s2c: Buffer }> {
+  let sniffer: Sniffer | undefined;
+  try {
+    await server.bind('tcp://127.0.0.1:*');
+    sniffer = await sniff(server.lastEndpoint as string);
+    client.connect(sniffer.endpoint);
+    await exchange(server, client);
+    const { chunks } = sniffer.connection(1);
+    return { c2s: Buffer.concat(chunks.c2s), s2c: Buffer.concat(chunks.s2c) };
+  } finally {
+    client.close();
+    server.close();
+    await sniffer?.close();
+  }
+}
