@@ -1,7 +1,7 @@
 // One direction of a connection: greeting (negotiated with the other direction, which it can see),
 // then frames, commands and messages; or raw counting after a fatal error.
 import type { CommandEvent, ConnectionEventListener, Direction, Frame, GreetingEvent, MessageEvent, PeerInfo, ZmtpEvent } from './types';
-import { FLAG_COMMAND, FLAG_MORE } from './types';
+import { FLAG_COMMAND as FLAG_COMMAND_EXPORT, FLAG_MORE as FLAG_MORE_EXPORT } from './types';
 import { decodeCommand, type CommandContext } from './commands';
 import { curveMessageBox } from './curve';
 import { FrameStream, LAYOUT_FLAGS_FIRST, LAYOUT_LENGTH_FIRST, type FrameSink } from './framing';
@@ -33,6 +33,10 @@ const RESERVED_FLAGS: Record<Framing, number> = { [FRAMING_1_0]: 0, [FRAMING_2_0
 const LAST_FACT_BYTE = 10;
 
 const EMPTY_CHUNK = Buffer.alloc(0);
+
+// Module-local copies for the per-frame path (imported bindings are getters in the CommonJS build).
+const FLAG_COMMAND = FLAG_COMMAND_EXPORT;
+const FLAG_MORE = FLAG_MORE_EXPORT;
 
 export class DirectionDecoder implements FrameSink {
   sibling!: DirectionDecoder;
