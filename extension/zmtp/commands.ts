@@ -64,7 +64,8 @@ function decodeCurve(event: CommandEvent): void {
 /** How each mechanism reads the commands whose meaning depends on it. */
 function mechanismDecoder(name: string, context: CommandContext): DataDecoder | undefined {
   if (context.mechanism === 'CURVE') return isCurveCommand(name) ? decodeCurve : undefined;
-  if (context.mechanism === 'GSSAPI') return name === 'INITIATE' || name === 'MESSAGE' ? noData : undefined;
+  // GSSAPI tokens and (when encrypting) wrapped READY metadata: label only.
+  if (context.mechanism === 'GSSAPI') return name === 'INITIATE' || name === 'MESSAGE' || name === 'READY' ? noData : undefined;
   if (name === 'HELLO' && context.mechanism === 'PLAIN') return (event, dataAt) => decodePlainHello(event, dataAt, context.revealPasswords);
   if (name === 'READY' || name === 'INITIATE') return decodeMetadata;
   return undefined;

@@ -244,7 +244,10 @@ export class DirectionDecoder implements FrameSink {
 
   // ---- FrameSink
 
-  retainCap(): number {
+  retainCap(flags: number): number {
+    // Commands are not part of messages: a command between the frames of a large multipart
+    // message keeps its own retainBytes rather than what the message has left.
+    if (this.commandsAllowed && (flags & FLAG_COMMAND) !== 0) return this.settings.retainBytes;
     return this.messages.retainCap();
   }
 

@@ -1,7 +1,7 @@
 // Frame boundaries in a byte stream, whatever the chunking: ZMTP 1.0's length-first layout and
 // the flags-first layout of 2.0/3.x. Complete frames are handed to a sink with their body as a
 // view on the chunk when it arrived in one piece; a body spread over chunks is copied, at most
-// `retainCap()` bytes of it, and the rest only counted.
+// `retainCap(flags)` bytes of it, and the rest only counted.
 import { FLAG_LONG as FLAG_LONG_EXPORT } from './types';
 import { EMPTY_BYTES as EMPTY_BYTES_EXPORT, readU32, readU64, u64Decimal } from './bytes';
 import { STOPS_DECODING } from './problems';
@@ -17,8 +17,8 @@ function bodyView(buf: Uint8Array, start: number, end: number): Uint8Array {
 }
 
 export interface FrameSink {
-  /** How many body bytes the next frame may keep. */
-  retainCap(): number;
+  /** How many body bytes the frame with these flags may keep. */
+  retainCap(flags: number): number;
   frame(offset: number, flags: number, size: number, body: Uint8Array, truncated: boolean, headerProblem: string | undefined): void;
   /** Something odd that libzmq tolerates; decoding goes on. */
   problem(offset: number, reason: string): void;
@@ -135,7 +135,7 @@ export class FrameStream {
         bodyAt = pos + LONG_FLAGS_HEADER;
       }
       if (end - bodyAt < size) break;
-      const keep = Math.min(size, sink.retainCap());
+      const keep = Math.min(size, sink.retainCap(flags));
       const frameOffset = this.offset;
       this.offset = frameOffset + (bodyAt - pos) + size;
       sink.frame(frameOffset, flags, size, keep === 0 ? EMPTY_BYTES : bodyView(chunk, bodyAt, bodyAt + keep), keep < size, undefined);
@@ -258,7 +258,7 @@ export class FrameStream {
   /** Header parsed (its outputs in parsed*); the body starts at chunk[bodyAt]. */
   private beginFrame(frameOffset: number, chunk: Buffer, bodyAt: number, end: number): number {
     const size = this.parsedSize;
-    const keep = Math.min(size, this.sink.retainCap());
+    const keep = Math.min(size, this.sink.retainCap(this.parsedFlags));
     if (end - bodyAt >= size) {
       this.offset += size;
       const body = keep === 0 ? EMPTY_BYTES : bodyView(chunk, bodyAt, bodyAt + keep);

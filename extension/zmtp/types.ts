@@ -68,7 +68,10 @@ export interface CommandEvent {
   context?: Uint8Array;
   /** ERROR reason (a ZAP status such as "400" from libzmq). */
   reason?: string;
-  /** PLAIN HELLO. The password is masked unless the decoder was asked to reveal it. */
+  /**
+   * PLAIN HELLO. The password is masked unless the decoder was asked to reveal it; when masked,
+   * `body` (and the frame event's body) is a copy with '*' in place of the password bytes.
+   */
   username?: string;
   password?: string;
   passwordMasked?: boolean;

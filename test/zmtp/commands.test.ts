@@ -111,6 +111,25 @@ describe('decoder: commands', () => {
     assert.equal(error.reason, '400');
   });
 
+  it('only labels GSSAPI INITIATE / READY / MESSAGE: tokens and possibly wrapped metadata, not properties', () => {
+    const events = commandsFrom([command('INITIATE', Buffer.from('\u0000\u0000\u0000\u0003tok')), command('READY', Buffer.from('wrapped'))], { mechanism: 'GSSAPI' });
+    assert.deepStrictEqual(
+      (events as CommandEvent[]).map((event) => [event.name, event.metadata, event.problem]),
+      [['INITIATE', undefined, undefined], ['READY', undefined, undefined]],
+    );
+  });
+
+  it('keeps a command whole that arrives between the frames of a message over its budget', () => {
+    const retainBytes = 40;
+    const parts = Array.from({ length: 6 }, () => frame(1, Buffer.alloc(40, 0x61)));
+    const ping = command('PING', Buffer.from([0, 100]));
+    const events = commandsFrom([...parts, ping, frame(0, Buffer.from('end'))], { retainBytes });
+    const pingEvent = events.find((event) => event.kind === 'command') as CommandEvent;
+    assert.deepStrictEqual([pingEvent.ttl, pingEvent.problem], [100, undefined]);
+    const message = events.find((event) => event.kind === 'message');
+    assert.ok(message?.kind === 'message' && message.frames.length === 7 && message.frames[6].truncated);
+  });
+
   it('reports data frames under CURVE that are not MESSAGE boxes, once', () => {
     const events = commandsFrom([V.M1, V.M1], { mechanism: 'CURVE' });
     assert.deepStrictEqual(events.map((event) => event.kind), ['error', 'message', 'message']);
