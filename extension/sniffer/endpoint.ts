@@ -19,7 +19,7 @@ const KNOWN_SCHEMES = new Set(['tcp', 'ipc', 'inproc', ...OTHER_ZMQ_SCHEMES]);
 
 /**
  * Parses a relay endpoint. `role` decides what is allowed: only a listen endpoint may be a bare port
- * ("5555" or ":5555", meaning `defaultListenHost`), an ephemeral port (0 or *) or all interfaces (*).
+ * ("5555" or ":5555", meaning `defaultListenHost`), an ephemeral port (0 or *, bare too) or all interfaces (tcp://*:port).
  */
 export function parseEndpoint(text: string, role: 'listen' | 'target', defaultListenHost = '127.0.0.1'): Endpoint {
   const trimmed = text.trim();
@@ -56,13 +56,16 @@ export function isWildcardHost(host: string): boolean {
 }
 
 function parseWithoutScheme(text: string, role: 'listen' | 'target', what: string, defaultListenHost: string): Endpoint {
-  const barePort = /^:?(\d+)$/.exec(text);
+  const barePort = /^:?(\d+|\*)$/.exec(text);
   if (barePort && role === 'listen') {
     return { transport: 'tcp', host: defaultListenHost, port: parsePort(barePort[1], role, what, text) };
   }
+  if (barePort?.[1] === '*') {
+    throw new EndpointError(`The ${what} "${text}" is a wildcard, which only makes sense for listening; write the server's address, e.g. tcp://127.0.0.1:5555.`);
+  }
   if (barePort) {
     throw new EndpointError(
-      `The ${what} "${text}" is only a port; say which host the server is on, e.g. tcp://127.0.0.1:${barePort[1]}.`,
+      `The ${what} "${text}" is only a port; say which host the server is on, e.g. tcp://127.0.0.1:${Number(barePort[1]) || 5555}.`,
     );
   }
   const scheme = /^([A-Za-z]+):\/*(.*)$/s.exec(text);
