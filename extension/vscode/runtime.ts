@@ -214,20 +214,24 @@ export class Runtime {
   }
 
   private relayProblem(run: Run, message: string): void {
-    if (this.countLine(`${run.key}:relay`, RELAY_ERRORS_LOGGED_PER_RUN)) this.hooks.log.warn(`${run.label} (${run.key}): ${message}`);
+    const verdict = this.countLine(`${run.key}:relay`, RELAY_ERRORS_LOGGED_PER_RUN);
+    if (verdict === 'log') this.hooks.log.warn(`${run.label} (${run.key}): ${message}`);
+    else if (verdict === 'notice') this.hooks.log.warn(`${run.label} (${run.key}): more connection problems not logged (the first ${RELAY_ERRORS_LOGGED_PER_RUN} are kept per run)`);
   }
 
   private programOutput(run: ExampleRun, line: string): void {
     const key = run.key;
-    if (this.countLine(key, OUTPUT_LINES_PER_RUN)) this.hooks.log.info(`[${key}] ${line}`);
-    else if (this.linesLogged.get(key) === OUTPUT_LINES_PER_RUN + 1) this.hooks.log.info(`[${key}] (more output not logged: the first ${OUTPUT_LINES_PER_RUN} lines are kept per run)`);
+    const verdict = this.countLine(key, OUTPUT_LINES_PER_RUN);
+    if (verdict === 'log') this.hooks.log.info(`[${key}] ${line}`);
+    else if (verdict === 'notice') this.hooks.log.info(`[${key}] (more output not logged: the first ${OUTPUT_LINES_PER_RUN} lines are kept per run)`);
   }
 
-  /** Counts a log line; true while the count is within `limit`. */
-  private countLine(key: string, limit: number): boolean {
+  /** Counts a log line under `key`: log it while within `limit`, then one notice, then drop. */
+  private countLine(key: string, limit: number): 'log' | 'notice' | 'drop' {
     const count = (this.linesLogged.get(key) ?? 0) + 1;
-    if (count <= limit + 1) this.linesLogged.set(key, count);
-    return count <= limit;
+    if (count > limit + 1) return 'drop';
+    this.linesLogged.set(key, count);
+    return count <= limit ? 'log' : 'notice';
   }
 
   private async exampleEnded(run: ExampleRun, state: 'finished' | 'failed', summary: string, outcome?: ExampleRun['outcome']): Promise<void> {
