@@ -98,7 +98,9 @@ describe('decoder: real libzmq traffic through a TCP tap', function () {
     const connection = await sniffer.until('the reply on the wire', (c) => messages(c.events.s2c).length === 1);
     assert.deepStrictEqual(sumBytes(connection.chunks.c2s), hex(REQ_REP_ROUND_TRIP.c2s.join('')));
     assert.deepStrictEqual(sumBytes(connection.chunks.s2c), hex(REQ_REP_ROUND_TRIP.s2c.join('')));
-    assert.equal(connection.chunks.c2s[0].length, 10, 'libzmq sends its 10-byte signature first');
+    // libzmq sends its 10-byte signature, then the version byte only after the peer's signature arrived:
+    // the first chunk never holds the whole greeting (it may hold 11 bytes if the relay read late).
+    assert.ok(connection.chunks.c2s[0].length <= 11, `libzmq sends its greeting in stages (first chunk ${connection.chunks.c2s[0].length} bytes)`);
     assert.deepStrictEqual(commandNames(connection.events.c2s), ['READY']);
     assert.deepStrictEqual(messages(connection.events.c2s), [['', 'Hello']]);
     assert.deepStrictEqual(messages(connection.events.s2c), [['', 'World']]);

@@ -1,4 +1,4 @@
-// Real libzmq traffic through the test tap into one ConnectionDecoder per TCP connection.
+// Real libzmq traffic through the relay into one ConnectionDecoder per TCP connection (the Sniffer's composition).
 import { ConnectionDecoder } from '../../extension/zmtp/connectionDecoder';
 import type { DecoderOptions, Direction, ZmtpEvent } from '../../extension/zmtp/types';
 import { tapPair, type TapPair } from '../support/tapPair';
