@@ -7,7 +7,7 @@ import { DetailsPane } from './detailsPane';
 import { el, iconButton, setIcon } from './dom';
 import { FilterBar } from './filterBar';
 import { formatCount } from './format';
-import { MessageList, ROW_HEIGHT } from './messageList';
+import { MessageList, OVERSCAN, ROW_HEIGHT } from './messageList';
 import { splitter } from './splitter';
 import { TopologyView, type TopologySelection } from './topologyView';
 import { Host, type SavedState } from './vscodeApi';
@@ -193,4 +193,4 @@ function handle(message: HostToWebview): void {
 
 host.onMessage(handle);
 window.addEventListener('error', (event) => showNotice('error', `The inspector view hit a problem: ${event.message}`));
-host.post({ type: 'ready', protocol: PROTOCOL_VERSION, state, visibleCount: Math.max(1, Math.ceil(window.innerHeight / ROW_HEIGHT)) });
+host.post({ type: 'ready', protocol: PROTOCOL_VERSION, state, visibleCount: Math.ceil(window.innerHeight / ROW_HEIGHT) + OVERSCAN + 1 });

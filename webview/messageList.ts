@@ -7,7 +7,7 @@ import { el } from './dom';
 import { describeFlags, directionArrow, directionWords, formatFlags, formatSize, formatTime } from './format';
 
 export const ROW_HEIGHT = 22;
-const OVERSCAN = 6;
+export const OVERSCAN = 6;
 /** Largest scroll height used; beyond it scroll positions are scaled. */
 const MAX_SCROLL_PX = 12_000_000;
 const CACHE_LIMIT = 3000;
@@ -96,10 +96,6 @@ export class MessageList {
 
   get isFollowing(): boolean {
     return this.follow;
-  }
-
-  get rowsShown(): number {
-    return this.visibleCount;
   }
 
   /** Top row's absolute ordinal, saved so a reload scrolls back there. */
@@ -269,7 +265,8 @@ export class MessageList {
     if (activeDisplay >= first && activeDisplay < last) this.grid.setAttribute('aria-activedescendant', `row-${activeDisplay}`);
     else this.grid.removeAttribute('aria-activedescendant');
     if (missingFrom <= missingTo) this.requestMissing(missingFrom, missingTo);
-    const visible = Math.max(1, Math.ceil(metrics.clientHeight / ROW_HEIGHT));
+    // While following, the host's tail must cover the overscan above the viewport too.
+    const visible = Math.max(1, Math.ceil(metrics.clientHeight / ROW_HEIGHT)) + OVERSCAN + 1;
     if (visible !== this.visibleCount) {
       this.visibleCount = visible;
       this.callbacks.viewportChanged(this.follow, visible);
@@ -400,7 +397,7 @@ export class MessageList {
     const count = this.displayCount;
     if (count === 0) return;
     const current = this.active ? this.displayOf(this.active) : Math.floor(this.topPx / ROW_HEIGHT);
-    const page = Math.max(1, this.visibleCount - 1);
+    const page = Math.max(1, this.visibleCount - OVERSCAN - 2);
     let target: number | undefined;
     switch (event.key) {
       case 'ArrowDown':

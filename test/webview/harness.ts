@@ -6,7 +6,7 @@
 // delivered back as window `message` events, as VS Code does.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildInspectorHtml, makeNonce } from '../../extension/inspector/html';
 import { InspectorSession, type SessionOptions } from '../../extension/inspector/session';
@@ -18,7 +18,12 @@ import { themeCss, type Theme } from './theme';
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ORIGIN = 'https://webview.test';
-const ROOT = resolve(__dirname, '../../..');
+/** The repository: found upwards from here, since this file runs from out/test/webview and from the dist/bench bundle. */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'media'))) return dir;
+  throw new Error(`Cannot find the repository (package.json and media/) above ${__dirname}.`);
+}
+const ROOT = repositoryRoot();
 
 const FILES: Record<string, [string, string]> = {
   '/dist/webview.js': [join(ROOT, 'dist/webview.js'), 'text/javascript'],
