@@ -42,11 +42,11 @@ export class TopologyView {
   private selection: TopologySelection | undefined;
 
   constructor(private readonly onSelect: (selection: TopologySelection | undefined) => void) {
-    this.graph.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 90, marginx: 12, marginy: 12 });
+    this.graph.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 120, marginx: 12, marginy: 12 });
     this.graph.setDefaultEdgeLabel(() => ({}));
     this.edgeLayer = svg('g', { class: 'edges' });
     this.nodeLayer = svg('g', { class: 'nodes' });
-    const arrow = svg('marker', { id: 'topology-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, [svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' })]);
+    const arrow = svg('marker', { id: 'topology-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, [svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' })]);
     this.svgRoot = svg('svg', { class: 'topology-svg', role: 'group', 'aria-label': 'Topology' }, [svg('defs', {}, [arrow]), this.edgeLayer, this.nodeLayer]);
     this.canvas = el('div', { className: 'topology-canvas' });
     this.canvas.appendChild(this.svgRoot);

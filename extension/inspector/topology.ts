@@ -28,7 +28,9 @@ interface Counters {
   messages: number;
   bytes: number;
   rate: number;
+  /** Message counts at the last sample and at the one before. */
   sampled: number;
+  older: number;
 }
 
 export interface SourceRecord {
@@ -53,12 +55,17 @@ export class Connection {
   state: EdgeState = 'handshaking';
   detail?: string;
   readonly sides: Record<Direction, PeerSide> = { c2s: { ready: false }, s2c: { ready: false } };
-  readonly traffic: Record<Direction, Counters> = { c2s: { messages: 0, bytes: 0, rate: 0, sampled: 0 }, s2c: { messages: 0, bytes: 0, rate: 0, sampled: 0 } };
+  readonly traffic: Record<Direction, Counters> = { c2s: { messages: 0, bytes: 0, rate: 0, sampled: 0, older: 0 }, s2c: { messages: 0, bytes: 0, rate: 0, sampled: 0, older: 0 } };
   /** Rows in the capture that refer to this connection. */
   rows = 0;
   inTopology = false;
   changedAt = 0;
   sawMessage = false;
+
+  /** Connection key "<source id>#<id>", and the ids of its two nodes (strings made once, not per use). */
+  readonly key: string;
+  readonly peerNode: string;
+  readonly boundNode: string;
 
   constructor(
     readonly handle: number,
@@ -67,22 +74,14 @@ export class Connection {
     public peer: string,
     public listen: string,
     public target: string,
-  ) {}
-
-  get key(): string {
-    return `${this.source.info.id}#${this.id}`;
+  ) {
+    this.key = `${source.info.id}#${id}`;
+    this.peerNode = `peer:${this.key}`;
+    this.boundNode = `bound:${target}`;
   }
 
   get label(): string {
     return this.id === 0 ? this.source.info.name : `${this.source.info.name} #${this.id}`;
-  }
-
-  get boundNode(): string {
-    return `bound:${this.target}`;
-  }
-
-  get peerNode(): string {
-    return `peer:${this.key}`;
   }
 
   get live(): boolean {
@@ -99,6 +98,9 @@ const stats = (counters: Counters): DirectionStats => ({ messages: counters.mess
 
 const versionRank = (version: string): number => Number.parseFloat(version) || 0;
 
+/** Connecting peers are sent only with an edge that is shown (the list of edges is capped). */
+const shownNodeIds = (edges: Connection[]): Set<string> => new Set(edges.map((conn) => conn.peerNode));
+
 export class Topology {
   readonly sources = new Map<string, SourceRecord>();
   readonly byHandle = new Map<number, Connection>();
@@ -108,7 +110,9 @@ export class Topology {
   private nextHandle = 1;
   private readonly closed: Connection[] = [];
   private readonly removals: { version: number; kind: 'node' | 'edge'; id: string }[] = [];
+  /** Times of the last two rate samples. */
   private lastSample = 0;
+  private previousSample = 0;
   /** Removals at or below this version fell out of the log. */
   private forgottenRemovals = 0;
 
@@ -232,26 +236,27 @@ export class Topology {
     }
   }
 
-  /** Recomputes messages per second from the counters; call a few times a second. */
+  /**
+   * Recomputes messages per second from the counters; call a few times a second. The rate spans the
+   * last two sampling intervals (about a second), so it falls to zero that long after traffic stops.
+   */
   sampleRates(now: number): void {
-    const elapsed = now - this.lastSample;
-    if (this.lastSample === 0 || elapsed <= 0) {
-      this.lastSample = now;
-      for (const conn of this.byHandle.values()) for (const counters of Object.values(conn.traffic)) counters.sampled = counters.messages;
-      return;
-    }
-    this.lastSample = now;
+    // The window starts two samples back, or one when there has been only one so far.
+    const start = this.previousSample || this.lastSample;
     for (const conn of this.byHandle.values()) {
       let moved = false;
       for (const counters of Object.values(conn.traffic)) {
-        const instant = ((counters.messages - counters.sampled) * 1000) / elapsed;
-        counters.sampled = counters.messages;
         const before = counters.rate;
-        counters.rate = instant === 0 && before < 0.5 ? 0 : before * 0.5 + instant * 0.5;
+        const base = this.previousSample ? counters.older : counters.sampled;
+        counters.rate = start > 0 && now > start ? ((counters.messages - base) * 1000) / (now - start) : 0;
+        counters.older = counters.sampled;
+        counters.sampled = counters.messages;
         if (Math.abs(counters.rate - before) >= 0.05) moved = true;
       }
       if (moved && conn.inTopology) conn.changedAt = ++this.version;
     }
+    this.previousSample = this.lastSample;
+    this.lastSample = now;
   }
 
   /** True when some edge has a non-zero rate (so sampling should continue). */
@@ -267,15 +272,17 @@ export class Topology {
 
   snapshot(): TopologyState {
     const { edges, hidden } = this.shownEdges();
-    return { nodes: [...this.nodes.values()].filter((node) => node.role === 'bound' || node.edges > 0).map((node) => this.nodeOut(node)), edges: edges.map((conn) => this.edgeOut(conn)), hiddenEdges: hidden };
+    const shown = shownNodeIds(edges);
+    return { nodes: [...this.nodes.values()].filter((node) => node.role === 'bound' || shown.has(node.id)).map((node) => this.nodeOut(node)), edges: edges.map((conn) => this.edgeOut(conn)), hiddenEdges: hidden };
   }
 
   /** What changed after `since`, or undefined when the viewer is too far behind and needs a snapshot. */
   delta(since: number): TopologyDelta | undefined {
     if (since < this.forgottenRemovals) return undefined;
     const { edges, hidden } = this.shownEdges();
+    const shown = shownNodeIds(edges);
     return {
-      nodes: [...this.nodes.values()].filter((node) => node.changedAt > since).map((node) => this.nodeOut(node)),
+      nodes: [...this.nodes.values()].filter((node) => node.changedAt > since && (node.role === 'bound' || shown.has(node.id))).map((node) => this.nodeOut(node)),
       edges: edges.filter((conn) => conn.changedAt > since).map((conn) => this.edgeOut(conn)),
       removedNodes: this.removals.filter((r) => r.version > since && r.kind === 'node').map((r) => r.id),
       removedEdges: this.removals.filter((r) => r.version > since && r.kind === 'edge').map((r) => r.id),

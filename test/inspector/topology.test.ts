@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CaptureStore } from '../../extension/inspector/store';
-import { MAX_CLOSED_EDGES } from '../../extension/inspector/topology';
+import { MAX_CLOSED_EDGES, MAX_EDGES_SHOWN } from '../../extension/inspector/topology';
 import { backend, Feed, frontend, greeting, message, ready } from './fixtures';
 
 function setup(): { store: CaptureStore; feed: Feed } {
@@ -40,9 +40,11 @@ describe('Topology model', () => {
     assert.equal(edge.c2s.messages, 50);
     assert.equal(edge.c2s.bytes, 250);
     assert.equal(edge.s2c.messages, 0);
-    assert.ok(edge.c2s.rate > 0, `rate ${edge.c2s.rate}`);
-    for (let t = 2000; t <= 8000; t += 500) store.topology.sampleRates(t);
-    assert.equal(store.topology.snapshot().edges[0].c2s.rate, 0, 'the rate falls to zero when traffic stops');
+    assert.equal(edge.c2s.rate, 100, '50 messages in half a second');
+    store.topology.sampleRates(2000);
+    assert.equal(store.topology.snapshot().edges[0].c2s.rate, 50, 'the window spans the last two samples');
+    store.topology.sampleRates(2500);
+    assert.equal(store.topology.snapshot().edges[0].c2s.rate, 0, 'the rate is zero a second after traffic stops');
   });
 
   it('marks a normal close closed, a close during the handshake failed, and an ERROR failed', () => {
@@ -75,6 +77,16 @@ describe('Topology model', () => {
     assert.ok(!edges.some((e) => e.id === 'sniffer-1#1'), 'the oldest closed connection is gone');
     assert.ok(edges.some((e) => e.id === 'sniffer-1#999'));
     assert.equal(nodes.length, MAX_CLOSED_EDGES + 2, 'one peer per edge plus the bound node');
+  });
+
+  it('sends at most MAX_EDGES_SHOWN edges, counting the rest, and only the peers of the edges it sends', () => {
+    const { store, feed } = setup();
+    for (let conn = 1; conn <= MAX_EDGES_SHOWN + 50; conn++) feed.open(frontend, conn);
+    const { nodes, edges, hiddenEdges } = store.topology.snapshot();
+    assert.equal(edges.length, MAX_EDGES_SHOWN);
+    assert.equal(hiddenEdges, 50);
+    assert.equal(nodes.length, MAX_EDGES_SHOWN + 1);
+    assert.ok(edges.some((e) => e.id === `sniffer-1#${MAX_EDGES_SHOWN + 50}`), 'the newest connections are shown');
   });
 
   it('reports only what changed since a version, including removals', () => {
