@@ -1,6 +1,6 @@
 // Text renderings of payload bytes for the details pane: text, hex dump, pretty JSON. All return
 // strings that are shown with textContent, and all are bounded in length.
-import { hexByte } from '../extension/inspector/preview';
+import { hexByte } from '../extension/inspector/hex';
 
 export const TEXT_LIMIT = 256 * 1024;
 export const HEX_LIMIT = 64 * 1024;

@@ -5,7 +5,8 @@
 import type { ByteNote } from '../protocol';
 import type { CommandEvent, GreetingEvent } from '../zmtp/types';
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE } from '../zmtp/types';
-import { hexPairs, textOrHex } from './preview';
+import { hexPairs } from './hex';
+import { textOrHex } from './preview';
 
 const MAX_NOTES = 200;
 const HEX_SHOWN = 32;

@@ -42,12 +42,14 @@ describe('CaptureStore', () => {
     assert.match(readyRow?.preview ?? '', /Socket-Type=REP/);
   });
 
-  it('shows control characters as symbols and binary or invalid UTF-8 as hex in previews', () => {
+  it('shows line breaks and tabs as symbols on one line, and other control characters, binary or invalid UTF-8 as hex', () => {
     const { store, feed } = storeWithFeed();
     feed.handshake(frontend, 1, 'PUSH', 'PULL');
-    feed.zmtp(frontend, 1, 'c2s', message('line1\nline2\u0007'));
+    feed.zmtp(frontend, 1, 'c2s', message('line1\r\nline2\tend'));
+    feed.zmtp(frontend, 1, 'c2s', message('bell\u0007'));
     feed.zmtp(frontend, 1, 'c2s', message(new Uint8Array([0xff, 0xfe, 0x00, 0x01])));
-    assert.equal(store.summary(store.endSeq - 2)?.preview, 'line1␊line2␇');
+    assert.equal(store.summary(store.endSeq - 3)?.preview, 'line1␍␊line2␉end');
+    assert.equal(store.summary(store.endSeq - 2)?.preview, '0x 62 65 6c 6c 07');
     assert.equal(store.summary(store.endSeq - 1)?.preview, '0x ff fe 00 01');
   });
 
