@@ -1,14 +1,9 @@
 // Decoder throughput on in-memory streams: frames/s for 16-byte frames and GB/s for 64 KiB frames,
 // fed whole and in 64 KiB chunks. The listener only counts, so the figures are the decoder's.
 import { ConnectionDecoder } from '../../extension/zmtp/connectionDecoder';
+import type { Figure } from './figure';
 import { command, frame, greeting3, metadata } from '../zmtp/streams';
 
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-}
 
 const CHUNK = 64 * 1024;
 

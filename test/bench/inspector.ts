@@ -6,12 +6,8 @@ import { CaptureStore } from '../../extension/inspector/store';
 import type { SnifferEvent } from '../../extension/sniffer/types';
 import { frontend, message, ready } from '../inspector/fixtures';
 import { WebviewHarness } from '../webview/harness';
+import type { Figure } from './figure';
 
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-}
 
 const MiB = 1024 * 1024;
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Relay } from '../../extension/sniffer/relay';
 import type { RelayObserver } from '../../extension/sniffer/types';
-import type { LatencyResult, PeerParameters, ThroughputResult } from './peers';
+import type { LatencyResult, PeerParameters, ThroughputResult } from './peers';import type { Figure } from './figure';
+
 
 export interface RelayBenchOptions {
   /** Makes the observer for each relay run, e.g. one that decodes ZMTP. */
@@ -16,7 +17,6 @@ export interface RelayBenchOptions {
   rounds?: number;
 }
 
-type Figure = { name: string; value: number; unit: string };
 type Route = 'direct' | 'relay';
 
 const MESSAGE_BYTES = 100;
