@@ -34,6 +34,11 @@ const LAST_FACT_BYTE = 10;
 
 const EMPTY_CHUNK = Buffer.alloc(0);
 
+/** What a side joined mid-stream is taken to have sent: a ZMTP 3.1 greeting, as libzmq since 4.3.3 does. */
+const ASSUMED_HEAD = Buffer.alloc(FULL_GREETING_LENGTH);
+ASSUMED_HEAD.set([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1]);
+ASSUMED_HEAD.write('NULL', 12, 'latin1');
+
 // Module-local copies for the per-frame path (imported bindings are getters in the CommonJS build).
 const FLAG_COMMAND = FLAG_COMMAND_EXPORT;
 const FLAG_MORE = FLAG_MORE_EXPORT;
@@ -64,6 +69,8 @@ export class DirectionDecoder implements FrameSink {
   private greetingAwaitingIdentity: GreetingEvent | undefined;
   private headerProblem: { offset: number; reason: string } | undefined;
   private curveProblemReported = false;
+  /** Set when decoding joined the stream without having seen this side's greeting. */
+  private assumedHead: Buffer | undefined;
 
   constructor(private readonly dir: Direction, private readonly listener: ConnectionEventListener, private readonly settings: DirectionSettings) {
     this.messages = new MessageAssembler(settings.retainBytes);
@@ -112,6 +119,40 @@ export class DirectionDecoder implements FrameSink {
         }
       }
     });
+  }
+
+  /** Bytes of the stream that will never arrive (lost by a capture): offsets stay true to the stream. */
+  skip(bytes: number): void {
+    this.arrived += bytes;
+  }
+
+  /** The framing decided by the greetings; undefined while they are still being read. */
+  framingInUse(): Framing | undefined {
+    return this.phase === PHASE_GREETING ? undefined : this.framing();
+  }
+
+  /**
+   * Decodes frames from stream `offset` on, where a frame is believed to start, without (more of)
+   * the greeting: a capture joined mid-stream or lost bytes (midStream.ts). Whatever was in progress
+   * is dropped; a side whose greeting was not seen is assumed to speak ZMTP 3.1.
+   */
+  joinAt(offset: number, framing: Framing, curve: boolean): void {
+    if (this.phase === PHASE_GREETING) this.assumedHead = ASSUMED_HEAD;
+    this.arrived = Math.max(this.arrived, offset);
+    this.plan = { greetingLength: this.plan?.greetingLength ?? 0, framing };
+    this.phase = PHASE_FRAMES;
+    this.blocked = false;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.greetingAwaitingIdentity = undefined;
+    this.headerProblem = undefined;
+    this.commandsAllowed = framing === FRAMING_3;
+    this.curveData = this.commandsAllowed && (curve || this.info.mechanism === 'CURVE');
+    if (this.curveData) this.commandContext = { mechanism: 'CURVE', revealPasswords: this.settings.revealPasswords };
+    this.messages.reset();
+    this.frames.start(LAYOUT_FLAGS_FIRST, RESERVED_FLAGS[framing], offset);
+    this.updateLegacySubscriptions();
+    this.sibling.resume();
   }
 
   updateLegacySubscriptions(): void {
@@ -173,7 +214,7 @@ export class DirectionDecoder implements FrameSink {
       if (own === 'unknown' || this.greetingConsumed < SIGNATURE_LENGTH) {
         target = SIGNATURE_LENGTH;
       } else {
-        const peer = signatureKind(this.sibling.head, this.sibling.arrived);
+        const peer = signatureKind(...this.sibling.greetingFacts());
         if (peer === 'unknown') return this.block(pos);
         if (peer === 'unversioned') return this.startFraming(UNVERSIONED_PLAN, pos);
         if (this.greetingConsumed < SHORT_GREETING_LENGTH) {
@@ -192,6 +233,11 @@ export class DirectionDecoder implements FrameSink {
     }
   }
 
+  /** This side's first bytes as the other side's greeting negotiation reads them. */
+  private greetingFacts(): [Uint8Array, number] {
+    return this.assumedHead === undefined ? [this.head, this.arrived] : [this.assumedHead, FULL_GREETING_LENGTH];
+  }
+
   private block(pos: number): number {
     this.blocked = true;
     return pos;
@@ -201,7 +247,7 @@ export class DirectionDecoder implements FrameSink {
     const own = this.head[SIGNATURE_LENGTH];
     // A revision-0 side makes the lower revision 0 whatever the peer says.
     if (own === 0) return planFor(0, 0);
-    const peer = revisionOf(this.sibling.head, this.sibling.arrived);
+    const peer = revisionOf(...this.sibling.greetingFacts());
     return peer === undefined ? undefined : planFor(own, peer);
   }
 

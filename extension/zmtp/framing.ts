@@ -90,6 +90,11 @@ export class FrameStream {
     this.layout = layout;
     this.reservedFlags = reservedFlags;
     this.offset = offset;
+    // A restart (decoding resumes after bytes a capture lost) drops the frame that was in progress.
+    this.stopped = false;
+    this.inBody = false;
+    this.headerFill = 0;
+    this.partial = undefined;
   }
 
   stop(): void {
