@@ -72,6 +72,8 @@ function kindAndDetail(event: JsonObject): [string, string, Style] {
       return ['error', event.offset !== undefined ? `at byte ${String(event.offset)}: ${String(event.reason)}` : String(event.reason), 'red'];
     case 'log':
       return ['log', String(event.text), 'gray'];
+    case 'backpressure':
+      return ['pressure', `the relay holds ${formatBytes(Number(event.bufferedBytes))} for this direction's reader`, 'yellow'];
     default:
       return [String(event.type), '', 'reset'];
   }

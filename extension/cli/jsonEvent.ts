@@ -51,6 +51,8 @@ export function toJsonEvent(event: SnifferEvent, maxBytes: number): JsonObject {
       return { type: 'close', ...base, reason: event.reason, ...(event.detail ? { detail: event.detail } : {}), bytes: event.bytes };
     case 'relay-error':
       return { type: 'error', ...base, source: 'relay', reason: event.message };
+    case 'backpressure':
+      return { type: 'backpressure', ...base, dir: event.dir, bufferedBytes: event.bufferedBytes };
     case 'zmtp': {
       const withDir = { ...base, dir: event.dir };
       const zmtp = event.event;

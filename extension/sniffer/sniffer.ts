@@ -44,6 +44,7 @@ export class Sniffer {
       observer: {
         onOpen: (conn) => sniffer.open(conn, options.decoder, emit),
         onData: (conn, dir, chunk) => sniffer.data(conn, dir, chunk),
+        onBackpressure: (conn, dir, bufferedBytes) => emit({ type: 'backpressure', conn: conn.id, dir, time: Date.now(), bufferedBytes }),
         onClose: (conn, reason, detail, bytes) => {
           sniffer.retire(conn.id);
           emit({ type: 'close', conn: conn.id, time: Date.now(), reason, detail, bytes });

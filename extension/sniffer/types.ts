@@ -30,4 +30,9 @@ export type SnifferEvent =
   | { type: 'zmtp'; conn: number; dir: Direction; time: number; event: ZmtpEvent }
   | { type: 'close'; conn: number; time: number; reason: CloseReason; detail?: string; bytes: Record<Direction, number> }
   /** A connection-level problem that is not a decoding error (target refused, reset, ...). */
-  | { type: 'relay-error'; conn?: number; time: number; message: string };
+  | { type: 'relay-error'; conn?: number; time: number; message: string }
+  /**
+   * The relay started holding back `dir`'s sender (its receiver reads too slowly), the held bytes
+   * doubled, or it stopped holding it back (see RelayObserver.onBackpressure). Not a row of traffic.
+   */
+  | { type: 'backpressure'; conn: number; dir: Direction; time: number; bufferedBytes: number };
