@@ -14,6 +14,8 @@ export interface SnifferOptions {
   name?: string;
   decoder?: DecoderOptions;
   onEvent: (event: SnifferEvent) => void;
+  /** Told every relayed chunk after it was decoded, e.g. to record a capture (extension/capture/recorder.ts); must not modify it. */
+  onData?: (conn: number, dir: Direction, chunk: Buffer) => void;
   /** Share one id sequence between sniffers so connection ids are unique across them. */
   nextConnectionId?: () => number;
 }
@@ -43,7 +45,10 @@ export class Sniffer {
       onServerError: (message) => emit({ type: 'relay-error', time: Date.now(), message }),
       observer: {
         onOpen: (conn) => sniffer.open(conn, options.decoder, emit),
-        onData: (conn, dir, chunk) => sniffer.data(conn, dir, chunk),
+        onData: (conn, dir, chunk) => {
+          sniffer.data(conn, dir, chunk);
+          options.onData?.(conn.id, dir, chunk);
+        },
         onBackpressure: (conn, dir, bufferedBytes) => emit({ type: 'backpressure', conn: conn.id, dir, time: Date.now(), bufferedBytes }),
         onClose: (conn, reason, detail, bytes) => {
           sniffer.retire(conn.id);
