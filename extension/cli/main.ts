@@ -1,4 +1,5 @@
 // zmq-inspector: the headless face of the engine (sniff a connection, run the slides' examples).
+import { CaptureFileError } from '../capture/errors';
 import { findExample, type ExampleOptions } from '../examples';
 import { EndpointError } from '../sniffer/endpoint';
 import { RelayError } from '../sniffer/relay';
@@ -6,6 +7,7 @@ import { Sniffer } from '../sniffer/sniffer';
 import type { ConnectionSummary } from '../sniffer/stats';
 import type { SnifferEvent } from '../sniffer/types';
 import { parseCli, usage, UsageError, type CliCommand, type CommonArgs } from './args';
+import { decodeFile, openRecording } from './capture';
 import { humanLine } from './humanLine';
 import { toJsonEvent, type JsonObject } from './jsonEvent';
 import { summaryJson, summaryLines } from './summary';
@@ -46,18 +48,32 @@ function untilSignal(): { promise: Promise<string>; dispose(): void } {
 }
 
 async function sniff(args: Extract<CliCommand, { command: 'sniff' }>, output: Output): Promise<number> {
+  const recording = args.save === undefined ? undefined : await openRecording(args.save);
   const signal = untilSignal();
-  const sniffer = await Sniffer.start({
-    listen: args.listen,
-    target: args.target,
-    decoder: { revealPasswords: args.revealPasswords },
-    onEvent: (event) => output.event(event),
-  });
+  let sniffer: Sniffer;
+  try {
+    sniffer = await Sniffer.start({
+      listen: args.listen,
+      target: args.target,
+      decoder: { revealPasswords: args.revealPasswords },
+      onEvent: (event) => {
+        recording?.event(event);
+        output.event(event);
+      },
+      ...(recording ? { onData: recording.data } : {}),
+    });
+  } catch (error) {
+    signal.dispose();
+    await recording?.close();
+    throw error;
+  }
+  recording?.start({ id: 'sniffer', name: sniffer.name, listen: sniffer.listenEndpoint, target: sniffer.targetEndpoint });
   process.stderr.write(`zmq-inspector: sniffing; connect clients to ${sniffer.listenEndpoint}, forwarded to ${sniffer.targetEndpoint}. Ctrl+C stops.\n`);
   await signal.promise;
   signal.dispose();
   const connections = sniffer.summaries();
   await sniffer.stop();
+  if (recording) process.stderr.write(`zmq-inspector: ${await recording.close()}\n`);
   output.summary(connections);
   return 0;
 }
@@ -99,11 +115,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const output = createOutput(args, (line) => process.stdout.write(`${line}\n`));
   try {
+    if (args.command === 'decode') return await decodeFile(args, output);
     return args.command === 'sniff' ? await sniff(args, output) : await demo(args, output);
   } catch (error) {
     if (error instanceof EndpointError || (error instanceof RelayError && error.code === 'endpoint')) {
       process.stderr.write(`zmq-inspector: ${error.message}\n\n${usage}\n`);
       return 2;
+    }
+    if (error instanceof CaptureFileError) {
+      process.stderr.write(`zmq-inspector: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof RelayError) {
       process.stderr.write(`zmq-inspector: ${error.message}\n`);

@@ -17,7 +17,7 @@ const errors = (events: ZmtpEvent[]) => events.flatMap((e) => (e.kind === 'error
 /** A PUSH stream: greeting, READY, then `count` two-frame messages "key-i|value-i". */
 function pushStream(count: number): { bytes: Buffer; messageStarts: number[] } {
   const head = Buffer.concat([greeting3(), command('READY', metadata([['Socket-Type', 'PUSH']]))]);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   const messageStarts: number[] = [];
   let at = head.length;
   for (let i = 0; i < count; i++) {
