@@ -1,0 +1,68 @@
+// Time for the rules' timeouts, injectable so tests can move it instead of sleeping. Same shape as
+// the inspector's Clock (inspector/session.ts), so one clock object can drive both.
+
+export type ClockTimer = unknown;
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): ClockTimer;
+  clearTimeout(timer: ClockTimer): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => {
+    const timer = setTimeout(callback, ms);
+    // A pending diagnosis must never keep a CLI or test process alive on its own.
+    timer.unref();
+    return timer;
+  },
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
+
+export interface Timer {
+  cancel(): void;
+  readonly active: boolean;
+}
+
+/** Every timer the rules start, so dispose() can clear them all at once. */
+export class Timers {
+  private readonly live = new Map<object, ClockTimer>();
+  private disposed = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  after(ms: number, callback: () => void): Timer {
+    const key = {};
+    const handle: Timer = {
+      cancel: () => {
+        const timer = this.live.get(key);
+        if (timer) this.clock.clearTimeout(timer);
+        this.live.delete(key);
+      },
+      get active() {
+        return live.has(key);
+      },
+    };
+    const live = this.live;
+    if (this.disposed) return handle;
+    live.set(
+      key,
+      this.clock.setTimeout(() => {
+        live.delete(key);
+        callback();
+      }, ms),
+    );
+    return handle;
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.live.values()) this.clock.clearTimeout(timer);
+    this.live.clear();
+  }
+}
