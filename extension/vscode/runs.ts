@@ -4,6 +4,10 @@
 import type { ExampleInfo, ExampleOutcome, RunningExample, SnifferSource as ExampleSnifferSource } from '../examples';
 import type { SnifferSource } from '../protocol';
 import type { Sniffer } from '../sniffer/sniffer';
+import { waitUntilReleased } from './portRelease';
+
+/** How long a stop waits for libzmq to let go of the ports the example bound. */
+export const PORT_RELEASE_WAIT_MS = 2000;
 
 export type RunState = 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
 
@@ -71,10 +75,16 @@ export class ExampleRun implements RunBase {
     return session.sniffers.map((sniffer, index) => ({ sniffer, source: this.storeSource(session.snifferSources[index]) }));
   }
 
+  /** Endpoints that still accepted connections PORT_RELEASE_WAIT_MS after the stop (none, normally). */
+  unreleased: string[] = [];
+
   stop(): Promise<void> {
-    if (!this.running) return Promise.resolve();
+    const running = this.running;
+    if (!running) return Promise.resolve();
     if (this.state === 'running') this.state = 'stopping';
-    this.stopping ??= this.running.stop();
+    this.stopping ??= running.stop().then(async () => {
+      this.unreleased = await waitUntilReleased(running.session.snifferSources.map((source) => source.target), PORT_RELEASE_WAIT_MS);
+    });
     return this.stopping;
   }
 }

@@ -8,7 +8,7 @@ import { formatEndpoint, isWildcardHost, parseEndpoint } from '../sniffer/endpoi
 import { Sniffer } from '../sniffer/sniffer';
 import type { SnifferEvent } from '../sniffer/types';
 import type { DecoderOptions } from '../zmtp/types';
-import { ExampleRun, isLive, SnifferRun, type Run } from './runs';
+import { ExampleRun, isLive, PORT_RELEASE_WAIT_MS, SnifferRun, type Run } from './runs';
 
 export interface RuntimeLog {
   info(message: string): void;
@@ -241,6 +241,9 @@ export class Runtime {
       await run.stop();
     } catch (error) {
       this.hooks.log.error(`${run.label} (${run.key}) did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (run.unreleased.length > 0) {
+      this.hooks.log.warn(`${run.label} (${run.key}): ${run.unreleased.join(', ')} still accepted connections ${PORT_RELEASE_WAIT_MS} ms after the stop; libzmq may release them a little later.`);
     }
     run.state = stoppedByUser ? 'stopped' : state;
     const how = stoppedByUser ? 'stopped' : state === 'finished' ? 'finished' : 'ended with a problem';

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import type { ExampleRun } from '../../../extension/vscode/runs';
-import { assertPortFree, inspectorTabs, portOf, rowsOfRun, treeChildren, useExtension, waitFor } from './harness';
+import { assertRunPortsFree, inspectorTabs, rowsOfRun, treeChildren, useExtension, waitFor } from './harness';
 
 /** Waits until the run has ended on its own (the example did all its work). */
 function ended(api: ZmqInspectorApi, key: string): Promise<ExampleRun> {
@@ -45,8 +45,7 @@ describe('Run Example commands', () => {
     assert.deepEqual(nodes.map((node) => `${node.role} ${node.socketType}`).sort(), ['bound REP', 'connecting REQ']);
 
     // Finished examples free their ports at once.
-    await assertPortFree(portOf(source.listen));
-    await assertPortFree(portOf(source.target));
+    await assertRunPortsFree(run);
   });
 
   it('Pipeline shows the manager, three workers and the sink with task and result counts', async () => {

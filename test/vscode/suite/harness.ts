@@ -1,10 +1,12 @@
 // Shared by the integration spec files: the extension's test API, polling waits, the inspector
 // tab, and checks that a port is free. Not a test file itself (the suite loads *.spec.js only).
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import type { RowSummary } from '../../../extension/protocol';
+import type { Run } from '../../../extension/vscode/runs';
 
 export const extensionId = 'zeromq-inspector.zeromq-inspector';
 export const inspectorViewType = 'zmqInspector.inspector';
@@ -53,13 +55,50 @@ export function rowsOfRun(api: ZmqInspectorApi, runKey: string): RowSummary[] {
 
 export const portOf = (endpoint: string): number => Number(/:(\d+)$/.exec(endpoint)?.[1]);
 
-/** Binds a plain TCP server to 127.0.0.1:port and closes it: resolves when that worked, rejects (EADDRINUSE) when not. */
-export function assertPortFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
+const tcpStates: Record<string, string> = { '01': 'ESTABLISHED', '06': 'TIME_WAIT', '08': 'CLOSE_WAIT', '0A': 'LISTEN' };
+
+/** Sockets on this machine whose local port is `port` (Linux /proc), and whether this process owns them. */
+function socketsOnPort(port: number): { state: string; ours: boolean }[] {
+  const ownInodes = new Set(
+    fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [/^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`))?.[1] ?? ''];
+      } catch {
+        return []; // closed while listing
+      }
+    }),
+  );
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((table) =>
+    fs
+      .readFileSync(table, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`))
+      .map((fields) => ({ state: tcpStates[fields[3]] ?? fields[3], ours: ownInodes.has(fields[9]) })),
+  );
+}
+
+/**
+ * Checks that nothing of this process holds `port` any more: a plain TCP server can bind it. Other
+ * programs on a shared machine may take a freed port as the local port of their own connections;
+ * then the bind fails for reasons not ours, so the sockets on the port are examined instead, and
+ * only a socket owned by this process (a listener or connection the stop left behind) fails.
+ */
+export async function assertPortFree(port: number, what = `port ${port}`): Promise<void> {
+  const bound = await new Promise<true | Error>((resolve) => {
     const server = net.createServer();
-    server.once('error', (error) => reject(new Error(`port ${port} is still taken: ${error.message}`)));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+    server.once('error', (error) => resolve(error));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+  if (bound === true) return;
+  const holders = socketsOnPort(port);
+  const ours = holders.filter((socket) => socket.ours);
+  if (ours.length > 0 || holders.length === 0) {
+    throw new Error(`${what} (${port}) is still taken: ${bound.message}; this process holds ${JSON.stringify(ours.map((socket) => socket.state))}`);
+  }
+  console.log(`      note: ${what} (${port}) is free of this process's sockets, but another program took it meanwhile (${holders.map((socket) => socket.state).join(', ')})`);
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -105,4 +144,18 @@ export function useExtension(): () => ZmqInspectorApi {
     assert.ok(api, 'the extension API is not there yet (used outside a test?)');
     return api;
   };
+}
+
+/**
+ * Checks every tcp port a run held: each sniffer's listen port and, for an example, the socket its
+ * sniffer forwarded to (a user sniffer's target is the user's server, which stays).
+ */
+export async function assertRunPortsFree(run: Run): Promise<void> {
+  const endpoints = run.sniffers().flatMap(({ source }) => [
+    { what: `${run.key} sniffer "${source.name}" listen ${source.listen}`, endpoint: source.listen },
+    ...(run.kind === 'example' ? [{ what: `${run.key} socket behind "${source.name}" ${source.target}`, endpoint: source.target }] : []),
+  ]);
+  const tcp = endpoints.filter(({ endpoint }) => endpoint.startsWith('tcp://'));
+  assert.ok(tcp.length > 0, `${run.key} had no tcp endpoints to check`);
+  for (const { what, endpoint } of tcp) await assertPortFree(portOf(endpoint), what);
 }

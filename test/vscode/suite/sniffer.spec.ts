@@ -64,7 +64,7 @@ describe('Sniff Endpoint', () => {
 
     await vscode.commands.executeCommand('zmqInspector.stopSniffer');
     assert.equal(api.runtime.get(key)?.state, 'stopped');
-    await assertPortFree(port);
+    await assertPortFree(port, `the sniffer's listen port ${listen}`);
   });
 
   it('refuses a target without a port and starts nothing', async () => {

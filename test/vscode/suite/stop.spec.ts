@@ -5,10 +5,8 @@ import * as vscode from 'vscode';
 import * as zmq from 'zeromq';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import type { Run } from '../../../extension/vscode/runs';
-import { assertPortFree, delay, portOf, useExtension, waitFor } from './harness';
+import { assertRunPortsFree, delay, useExtension, waitFor } from './harness';
 
-/** Every tcp port a run holds: each sniffer's listen port and the example socket it forwards to. */
-const portsOf = (run: Run): number[] => run.sniffers().flatMap(({ source }) => [source.listen, source.target]).filter((endpoint) => endpoint.startsWith('tcp://')).map(portOf);
 
 describe('Stop commands', () => {
   const extension = useExtension();
@@ -27,12 +25,10 @@ describe('Stop commands', () => {
 
   it('Stop Example with one example running stops it and frees its ports', async () => {
     const run = await endlessHello();
-    const ports = portsOf(run);
-    assert.equal(ports.length, 2);
     await vscode.commands.executeCommand('zmqInspector.stopExample');
     assert.equal(run.state, 'stopped');
     assert.match((run.kind === 'example' && run.outcome?.summary) || '', /round trips/);
-    for (const port of ports) await assertPortFree(port);
+    await assertRunPortsFree(run);
   });
 
   it('Stop Example with two running asks which one, and stops only the picked one', async () => {
@@ -45,7 +41,7 @@ describe('Stop commands', () => {
     await stopping;
     assert.equal(first.state, 'stopped');
     assert.equal(second.state, 'running');
-    for (const port of portsOf(first)) await assertPortFree(port);
+    await assertRunPortsFree(first);
   });
 
   it('Stop All stops examples and sniffers together and frees every port', async () => {
@@ -56,11 +52,11 @@ describe('Stop commands', () => {
       const sniffKey = await vscode.commands.executeCommand<string>('zmqInspector.sniffEndpoint', { target: rep.lastEndpoint });
       const sniffer = api.runtime.get(sniffKey);
       assert.ok(sniffer);
-      const ports = [...portsOf(run), portOf(sniffer.kind === 'sniffer' ? sniffer.source.listen : '')];
       await vscode.commands.executeCommand('zmqInspector.stopAll');
       assert.deepEqual(api.runtime.live(), []);
       assert.deepEqual([run.state, sniffer.state], ['stopped', 'stopped']);
-      for (const port of ports) await assertPortFree(port);
+      await assertRunPortsFree(run);
+      await assertRunPortsFree(sniffer);
     } finally {
       rep.close();
     }
