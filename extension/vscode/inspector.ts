@@ -2,9 +2,10 @@
 // inspectorPanel.ts). Also registers the serializer that restores the panel after a reload.
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
+import type { RowFilter } from '../protocol';
 import { InspectorPanel, registerInspectorSerializer } from './inspectorPanel';
 
-/** What Reveal in Inspector would narrow the panel's list to. */
+/** What Reveal in Inspector narrows the panel's list to. */
 export interface InspectorFocus {
   /** A connection key in the store ("<source id>#<connection id>"). */
   connection?: string;
@@ -13,19 +14,23 @@ export interface InspectorFocus {
 }
 
 export interface InspectorOpener {
-  /**
-   * Opens the inspector, or brings it forward when it is open. The panel has no way yet to be
-   * told a filter from the host, so `focus` only opens it; the user selects the connection there.
-   */
+  /** Opens the inspector, or brings it forward when it is open; `focus` narrows its list to one connection or socket. */
   show(focus?: InspectorFocus): void;
+}
+
+/** The list filter for a focus: one connection, or every connection of one socket (the other part cleared). */
+function filterFor(focus: InspectorFocus | undefined): Partial<RowFilter> | undefined {
+  if (focus?.connection) return { connections: [focus.connection], node: undefined };
+  if (focus?.node) return { node: focus.node, connections: undefined };
+  return undefined;
 }
 
 export function createInspector(context: vscode.ExtensionContext, store: CaptureStore, log: vscode.LogOutputChannel): InspectorOpener {
   const options = { log: (message: string) => log.warn(message) };
   context.subscriptions.push(registerInspectorSerializer(context, store, options), { dispose: () => InspectorPanel.instance?.dispose() });
   return {
-    show() {
-      InspectorPanel.show(context, store, options);
+    show(focus) {
+      InspectorPanel.show(context, store, options, filterFor(focus));
     },
   };
 }

@@ -50,7 +50,29 @@ function showsHelloWorld(frame) {
  * while the inspector's frame has focus go to that frame, and F1 would not reach the workbench.
  */
 async function focusWorkbench(page) {
-  await page.locator('.part.sidebar .composite.title').click({ timeout: uiTimeoutMs });
+  // The label, not the middle of the title bar: the ZeroMQ view puts its action buttons there.
+  await page.locator('.part.sidebar .composite.title .title-label').click({ timeout: uiTimeoutMs });
+}
+
+/** The text of the palette's entries for what is typed (after ">"), without running any. */
+async function paletteOffers(page, typed) {
+  await focusWorkbench(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input[type="text"]');
+  await input.fill(`>${typed}`, { timeout: uiTimeoutMs });
+  // The list filters as one types; give it a moment to settle before reading it.
+  await page.waitForTimeout(500);
+  const offered = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+  await page.keyboard.press('Escape');
+  return offered.map((text) => text.split('\n')[0]);
+}
+
+/** Fails unless the palette offers `shown` and not `hidden` (two commands swapped by a context key). */
+async function expectOneOf(page, shown, hidden) {
+  const forShown = await paletteOffers(page, shown);
+  if (!forShown.some((text) => text.startsWith(shown))) throw new Error(`the palette does not offer "${shown}"; typing it offers ${JSON.stringify(forShown)}`);
+  const forHidden = await paletteOffers(page, hidden);
+  if (forHidden.some((text) => text.startsWith(hidden))) throw new Error(`the palette offers "${hidden}", which should be hidden now; typing it offers ${JSON.stringify(forHidden)}`);
 }
 
 /** What the webview shows, for a failure message when the wait runs out. */
@@ -114,6 +136,44 @@ export const browserChecks = [
       mkdirSync(artifactsDir, { recursive: true });
       await page.screenshot({ path: inspectorScreenshot });
       console.log(`      screenshot: ${inspectorScreenshot}`);
+    },
+  },
+  {
+    title: 'Reveal in Inspector on a connection of the ZeroMQ view narrows the inspector to that connection',
+    async run(page) {
+      const connection = page.locator('.part.sidebar .monaco-list-row', { hasText: 'REQ ⇄ REP' }).first();
+      await connection.hover({ timeout: uiTimeoutMs });
+      await connection.locator('.action-label[aria-label="Reveal in Inspector"]').click({ timeout: uiTimeoutMs });
+      const narrowed = (frame) =>
+        frame.evaluate(() => {
+          const select = document.querySelector('select[aria-label="Connection"]');
+          return Boolean(select?.value) && select.selectedOptions[0]?.text.startsWith('hello #1');
+        });
+      try {
+        await findWebviewFrame(page, narrowed, uiTimeoutMs);
+      } catch (error) {
+        const selects = await Promise.all(
+          page.frames().map((frame) =>
+            frame.evaluate(() => {
+              const select = document.querySelector('select[aria-label="Connection"]');
+              return select ? { value: select.value, options: [...select.options].map((option) => option.text) } : undefined;
+            }).catch(() => undefined),
+          ),
+        );
+        throw new Error(`the inspector's Connection filter did not switch to "hello #1" (${JSON.stringify(selects.filter(Boolean))}): ${error.message}`);
+      }
+    },
+  },
+  {
+    title: 'the palette offers Pause Capture or Resume Capture, whichever applies',
+    async run(page) {
+      await focusWorkbench(page);
+      await expectOneOf(page, 'ZeroMQ: Pause Capture', 'ZeroMQ: Resume Capture');
+      await runCommandFromPalette(page, paletteTitle('zmqInspector.pauseCapture'));
+      await page.locator('.part.statusbar', { hasText: 'ZeroMQ paused' }).waitFor({ timeout: uiTimeoutMs });
+      await expectOneOf(page, 'ZeroMQ: Resume Capture', 'ZeroMQ: Pause Capture');
+      await runCommandFromPalette(page, paletteTitle('zmqInspector.resumeCapture'));
+      await expectOneOf(page, 'ZeroMQ: Pause Capture', 'ZeroMQ: Resume Capture');
     },
   },
 ];
