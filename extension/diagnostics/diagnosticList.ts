@@ -53,7 +53,7 @@ export class DiagnosticList {
     }
     entry.count += report.count ?? 1;
     // Rules often open with a side's name ("the bound PUB ..."); a message is a sentence.
-    entry.message = report.message.charAt(0).toUpperCase() + report.message.slice(1);
+    entry.message = report.message.startsWith('the ') ? `T${report.message.slice(1)}` : report.message;
     entry.severity = report.severity;
     entry.firstSeen = Math.min(entry.firstSeen, report.time);
     entry.lastSeen = Math.max(entry.lastSeen, report.time);

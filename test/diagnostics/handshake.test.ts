@@ -34,7 +34,7 @@ describe('diagnostics: handshakes', function () {
     assert.equal(all.length, 1, `one diagnosis; the client's monitor adds nothing for a sniffed connection: ${all.map((d) => d.id).join(', ')}`);
     const [diagnostic] = all;
     assert.deepEqual([diagnostic.ruleNumber, diagnostic.severity, diagnostic.sniffer, diagnostic.id], [2, 'error', 'secure', 'mechanism:secure']);
-    const greeted = new Set(rig().events.flatMap(({ event }) => (event.type === 'zmtp' && event.event.kind === 'greeting' ? [`${event.dir}=${event.event.mechanism}`] : [])));
+    const greeted = new Set(rig().events.flatMap((event) => (event.type === 'zmtp' && event.event.kind === 'greeting' ? [`${event.dir}=${event.event.mechanism}`] : [])));
     if (greeted.has('c2s=NULL') && greeted.has('s2c=PLAIN')) {
       assert.match(diagnostic.message, /greets with the NULL security mechanism and the bound peer \(tcp:\/\/127\.0\.0\.1:\d+\) with PLAIN/);
     } else {
@@ -42,7 +42,7 @@ describe('diagnostics: handshakes', function () {
       assert.match(diagnostic.message, new RegExp(`closed the connection as soon as it had read the greeting .* offers the ${offer.slice(4)} security mechanism`));
     }
     assert.match(diagnostic.message, /plainServer: true/);
-    assert.equal(diagnostic.count, rig().events.filter(({ event }) => event.type === 'close').length, 'one count per refused connection');
+    assert.equal(diagnostic.count, rig().events.filter((event) => event.type === 'close').length, 'one count per refused connection');
     assert.equal(typeof diagnostic.refs[0].offset, 'number', 'the ref points at a greeting');
   });
 

@@ -13,7 +13,7 @@ export interface Rig {
   readonly clock: ManualClock;
   readonly diagnostician: Diagnostician;
   /** Every sniffer event, in order. */
-  readonly events: { source: DiagnosticSource; event: SnifferEvent }[];
+  readonly events: SnifferEvent[];
   /** Registers a socket for teardown (linger 0). */
   socket<T extends zmq.Socket>(socket: T): T;
   /** As socket(), and the diagnostician watches it as a socket the extension runs: use the socket it returns. */
@@ -59,7 +59,7 @@ export function useRig(settings: Partial<DiagnosticSettings> = {}): () => Rig {
 function makeRig(settings: Partial<DiagnosticSettings>): { rig: Rig; teardown: () => Promise<void> } {
   const clock = new ManualClock();
   const diagnostician = new Diagnostician({ clock, settings });
-  const events: Rig['events'] = [];
+  const events: SnifferEvent[] = [];
   const releases: (() => unknown)[] = [];
   const sockets: zmq.Socket[] = [];
   const rig: Rig = {
@@ -81,7 +81,7 @@ function makeRig(settings: Partial<DiagnosticSettings>): { rig: Rig; teardown: (
         target,
         name,
         onEvent: (event) => {
-          events.push({ source, event });
+          events.push(event);
           diagnostician.ingest(source, event);
         },
       });
@@ -105,7 +105,7 @@ function makeRig(settings: Partial<DiagnosticSettings>): { rig: Rig; teardown: (
       return rig.diagnostics(rule)[0];
     },
     until(what, predicate, timeoutMs = 10_000) {
-      return waitUntil(() => predicate(events.map(({ event }) => event)), what, timeoutMs);
+      return waitUntil(() => predicate(events), what, timeoutMs);
     },
   };
   const teardown = async () => {

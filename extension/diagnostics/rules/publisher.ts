@@ -20,7 +20,7 @@ interface Link {
   pubDir: Direction;
   subscriptions: PrefixSet;
   /** First frames sent before the first subscription; undefined once it arrived. */
-  early: { time: number; head: Uint8Array }[] | undefined;
+  early: Uint8Array[] | undefined;
   earlyOverflow: number;
   /** Sends after a settled subscription that matched it: each must show up on the wire. */
   expected: number;
@@ -93,7 +93,7 @@ export function publisherRules(context: RuleContext): Rule {
           link.early.shift();
           link.earlyOverflow++;
         }
-        link.early.push({ time, head });
+        link.early.push(head);
       } else if (link.subscriptions.matches(head) && time >= link.raceUntil) {
         link.expected++;
       }
@@ -117,8 +117,10 @@ export function publisherRules(context: RuleContext): Rule {
       const early = link.early;
       if (!early) return;
       link.early = undefined;
-      // Sent before the relay even saw the subscription: the publisher cannot have had it.
-      const missed = early.filter((send) => send.time < time && startsWith(send.head, event.topic!)).length;
+      // Sniffer and socket events arrive in the order things happened in this process: the relay
+      // forwards a subscription before reporting it, and send() reports before it sends. So every
+      // send reported before this SUBSCRIBE left before the publisher could have had it.
+      const missed = early.filter((head) => startsWith(head, event.topic!)).length;
       if (missed > 0) reportSlowJoiner(link, missed, event.topic, time, dir, event.offset);
     },
 
