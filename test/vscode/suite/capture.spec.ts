@@ -1,8 +1,15 @@
 // Capture controls, the status bar, the view's throttle and the settings, in a real VS Code.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import * as zmq from 'zeromq';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import { delay, useExtension, waitFor } from './harness';
+
+async function boundReply(): Promise<zmq.Reply> {
+  const rep = new zmq.Reply({ linger: 0 });
+  await rep.bind('tcp://127.0.0.1:*');
+  return rep;
+}
 
 describe('capture controls, status bar and settings', () => {
   const extension = useExtension();
@@ -65,6 +72,42 @@ describe('capture controls, status bar and settings', () => {
     await vscode.commands.executeCommand('zmqInspector.runExampleHello', { count: 0, rate: 50 });
     const text = await waitFor('a non-zero rate', () => (/ZeroMQ [1-9][\d.,]* msg\/s$/.test(api.statusBar.text) ? api.statusBar.text : undefined));
     assert.match(text, /^\$\(record\) ZeroMQ/);
+  });
+
+  it('takes the listen host from user settings, and ignores a workspace that asks for another host or revealed passwords', async () => {
+    const config = () => vscode.workspace.getConfiguration('zmqInspector');
+    const sniffWithoutListen = async () => {
+      const rep = await boundReply();
+      const key = await vscode.commands.executeCommand<string>('zmqInspector.sniffEndpoint', { target: rep.lastEndpoint });
+      const run = api.runtime.get(key);
+      rep.close();
+      assert.ok(run?.kind === 'sniffer', 'the sniffer did not start');
+      return run.source.listen;
+    };
+
+    await config().update('defaultListenHost', '127.0.0.2', vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the user setting', () => (api.settings().defaultListenHost === '127.0.0.2' ? true : undefined));
+      assert.match(await sniffWithoutListen(), /^tcp:\/\/127\.0\.0\.2:\d+$/);
+    } finally {
+      await config().update('defaultListenHost', undefined, vscode.ConfigurationTarget.Global);
+    }
+
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the suite runs without a workspace folder');
+    const file = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
+    // captureLimit may come from a workspace: its change shows the file was read.
+    const settings = { 'zmqInspector.defaultListenHost': '0.0.0.0', 'zmqInspector.revealPlainPasswords': true, 'zmqInspector.captureLimit': 700 };
+    await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(settings)));
+    try {
+      await waitFor('the workspace settings file to be read', () => (api.store.capacity === 700 ? true : undefined));
+      assert.equal(api.settings().defaultListenHost, '127.0.0.1');
+      assert.equal(api.settings().revealPlainPasswords, false);
+      assert.match(await sniffWithoutListen(), /^tcp:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await vscode.workspace.fs.delete(file);
+      await waitFor('the workspace settings to be gone', () => (api.store.capacity === 100_000 ? true : undefined));
+    }
   });
 
   it('a captureLimit change resizes the store; an out-of-range one is clamped', async () => {
