@@ -20,6 +20,11 @@ export interface ExampleHooks {
   decoder?: DecoderOptions;
   /** Host the example binds and its sniffers listen on; loopback by default. */
   host?: string;
+  /**
+   * Called with each socket the example creates, before it binds or connects; the example then
+   * uses the socket this returns (e.g. the watching proxy of Diagnostician.observeSocket).
+   */
+  watchSocket?<T extends Socket>(socket: T): T;
 }
 
 export interface ExampleOutcome {
@@ -67,8 +72,9 @@ export class ExampleSession {
   /** Registers a socket so stop() closes it; linger 0 so closing frees its port at once. */
   track<T extends Socket>(socket: T): T {
     socket.linger = 0;
-    this.sockets.push(socket);
-    return socket;
+    const used = this.hooks.watchSocket?.(socket) ?? socket;
+    this.sockets.push(used);
+    return used;
   }
 
   /** Binds a socket on an ephemeral loopback port and puts a sniffer in front; returns the sniffer's endpoint for peers to connect to. */
