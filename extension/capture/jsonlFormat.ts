@@ -40,11 +40,14 @@ function field(object: Json, name: string, kind: 'string' | 'number' | 'boolean'
   const value = object[name];
   if (value === undefined && optional) return undefined;
   if (typeof value !== kind || (kind === 'number' && !Number.isFinite(value))) {
-    const got = value === undefined ? 'nothing' : JSON.stringify(value).slice(0, 40);
+    const got = shown(value);
     throw new JsonlRecordError(`field "${name}" must be a ${kind === 'number' ? 'finite number' : kind}, got ${got}`);
   }
   return value;
 }
+
+/** A value as it appeared in the file, short, for error messages. */
+const shown = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value).slice(0, 40));
 
 const text = (object: Json, name: string) => field(object, name, 'string') as string;
 const optionalText = (object: Json, name: string) => field(object, name, 'string', true) as string | undefined;
@@ -63,7 +66,7 @@ function count(object: Json, name: string, min: number): number {
 
 function direction(object: Json): Direction {
   const value = object.dir;
-  if (value !== 'c2s' && value !== 's2c') throw new JsonlRecordError(`field "dir" must be "c2s" or "s2c", got ${JSON.stringify(value)}`);
+  if (value !== 'c2s' && value !== 's2c') throw new JsonlRecordError(`field "dir" must be "c2s" or "s2c", got ${shown(value)}`);
   return value;
 }
 
@@ -78,7 +81,7 @@ function base64Bytes(object: Json): Buffer {
 
 function closeReason(object: Json): CloseReason {
   const value = object.reason;
-  if (!CLOSE_REASONS.includes(value as CloseReason)) throw new JsonlRecordError(`field "reason" must be one of ${CLOSE_REASONS.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!CLOSE_REASONS.includes(value as CloseReason)) throw new JsonlRecordError(`field "reason" must be one of ${CLOSE_REASONS.join(', ')}, got ${shown(value)}`);
   return value as CloseReason;
 }
 
@@ -132,7 +135,7 @@ export function checkHeader(object: unknown): JsonlHeader {
     throw new JsonlRecordError(`the first line must be the capture header {"format":"${JSONL_FORMAT_NAME}","version":${JSONL_FORMAT_VERSION},…}; this is JSON Lines, but not a zmq-inspector capture (the CLI's --json output is an event log, not a capture: save captures with "sniff --save")`);
   }
   const version = json.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new JsonlRecordError(`the header's "version" must be a whole number >= 1, got ${JSON.stringify(version)}`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new JsonlRecordError(`the header's "version" must be a whole number >= 1, got ${shown(version)}`);
   if (version > JSONL_FORMAT_VERSION) {
     throw new JsonlRecordError(`the capture was written in format version ${version}, this zmq-inspector reads version ${JSONL_FORMAT_VERSION}: update zmq-inspector (the extension) to open it`);
   }

@@ -127,7 +127,7 @@ export class PacketImporter {
     if ((segment.flags & TCP_SYN) !== 0) {
       half.syn(seq);
       // A SYN-ACK acknowledges the client's ISN + 1: the client's stream start even if its SYN was not captured.
-      if (dir === 's2c' && (segment.flags & TCP_ACK) !== 0) connection.halves.c2s.syn((segment.ack + 0xffff_ffff) % 0x1_0000_0000);
+      if (dir === 's2c' && (segment.flags & TCP_ACK) !== 0 && !connection.halves.c2s.synSeen) connection.halves.c2s.syn((segment.ack + 0xffff_ffff) % 0x1_0000_0000);
       seq = (seq + 1) % 0x1_0000_0000;
     }
     if ((segment.flags & TCP_RST) !== 0) {
