@@ -146,20 +146,19 @@ export interface PcapOptions {
   snapLength?: number;
 }
 
+/** Fixed-size unsigned integers as Buffers in one byte order. */
+function integers(littleEndian: boolean): { u16(value: number): Buffer; u32(value: number): Buffer } {
+  const make = (size: 2 | 4) => (value: number) => {
+    const bytes = Buffer.alloc(size);
+    if (littleEndian) bytes.writeUIntLE(value >>> 0, 0, size);
+    else bytes.writeUIntBE(value >>> 0, 0, size);
+    return bytes;
+  };
+  return { u16: make(2), u32: make(4) };
+}
+
 export function pcapFile(packets: Packet[], options: PcapOptions = {}): Buffer {
-  const le = !options.bigEndian;
-  const u32 = (value: number) => {
-    const b = Buffer.alloc(4);
-    if (le) b.writeUInt32LE(value >>> 0);
-    else b.writeUInt32BE(value >>> 0);
-    return b;
-  };
-  const u16 = (value: number) => {
-    const b = Buffer.alloc(2);
-    if (le) b.writeUInt16LE(value);
-    else b.writeUInt16BE(value);
-    return b;
-  };
+  const { u16, u32 } = integers(!options.bigEndian);
   const parts: Buffer[] = [u32(options.nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4), u16(2), u16(4), u32(0), u32(0), u32(options.snapLength ?? 262144), u32(options.linkType ?? 1)];
   for (const { time, frame } of packets) {
     const captured = frame.subarray(0, options.snapLength ?? frame.length);
@@ -181,23 +180,12 @@ export interface PcapngOptions {
 }
 
 export function pcapngFile(packets: Packet[], options: PcapngOptions = {}): Buffer {
-  const le = !options.bigEndian;
+  const { u16, u32 } = integers(!options.bigEndian);
   const block = (type: number, body: Buffer) => {
     const padded = Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
-    const length = padded.length + 12;
-    const head = Buffer.alloc(8);
-    const tail = Buffer.alloc(4);
-    if (le) (head.writeUInt32LE(type >>> 0, 0), head.writeUInt32LE(length, 4), tail.writeUInt32LE(length));
-    else (head.writeUInt32BE(type >>> 0, 0), head.writeUInt32BE(length, 4), tail.writeUInt32BE(length));
-    return Buffer.concat([head, padded, tail]);
+    return Buffer.concat([u32(type), u32(padded.length + 12), padded, u32(padded.length + 12)]);
   };
-  const fields = (...values: [number, 2 | 4][]) =>
-    Buffer.concat(values.map(([value, size]) => {
-      const b = Buffer.alloc(size);
-      if (size === 2) le ? b.writeUInt16LE(value) : b.writeUInt16BE(value);
-      else le ? b.writeUInt32LE(value >>> 0) : b.writeUInt32BE(value >>> 0);
-      return b;
-    }));
+  const fields = (...values: [number, 2 | 4][]) => Buffer.concat(values.map(([value, size]) => (size === 2 ? u16(value) : u32(value))));
   const section = block(0x0a0d0d0a, Buffer.concat([fields([0x1a2b3c4d, 4], [1, 2], [0, 2]), Buffer.alloc(8, 0xff)]));
   const options_ = options.tsresol === undefined ? Buffer.alloc(0) : Buffer.concat([fields([9, 2], [1, 2]), Buffer.from([options.tsresol, 0, 0, 0]), fields([0, 2], [0, 2])]);
   const iface = block(1, Buffer.concat([fields([options.linkType ?? 1, 2], [0, 2], [0, 4]), options_]));
