@@ -8,6 +8,7 @@ import type { ConnectionSummary } from '../sniffer/stats';
 import type { SnifferEvent } from '../sniffer/types';
 import { parseCli, usage, UsageError, type CliCommand, type CommonArgs } from './args';
 import { decodeFile, openRecording } from './capture';
+import { startDiagnostics } from './diagnosticsOutput';
 import { humanLine } from './humanLine';
 import { toJsonEvent, type JsonObject } from './jsonEvent';
 import { summaryJson, summaryLines } from './summary';
@@ -49,6 +50,8 @@ function untilSignal(): { promise: Promise<string>; dispose(): void } {
 
 async function sniff(args: Extract<CliCommand, { command: 'sniff' }>, output: Output): Promise<number> {
   const recording = args.save === undefined ? undefined : await openRecording(args.save);
+  const diagnostics = startDiagnostics(args, (line) => process.stdout.write(`${line}\n`));
+  const source = { id: 'sniffer', name: args.listen };
   const signal = untilSignal();
   let sniffer: Sniffer;
   try {
@@ -59,6 +62,7 @@ async function sniff(args: Extract<CliCommand, { command: 'sniff' }>, output: Ou
       onEvent: (event) => {
         recording?.event(event);
         output.event(event);
+        diagnostics.ingest(source, event);
       },
       ...(recording ? { onData: recording.data } : {}),
     });
@@ -67,6 +71,7 @@ async function sniff(args: Extract<CliCommand, { command: 'sniff' }>, output: Ou
     await recording?.close();
     throw error;
   }
+  source.name = sniffer.name;
   recording?.start({ id: 'sniffer', name: sniffer.name, listen: sniffer.listenEndpoint, target: sniffer.targetEndpoint });
   process.stderr.write(`zmq-inspector: sniffing; connect clients to ${sniffer.listenEndpoint}, forwarded to ${sniffer.targetEndpoint}. Ctrl+C stops.\n`);
   await signal.promise;
@@ -74,6 +79,7 @@ async function sniff(args: Extract<CliCommand, { command: 'sniff' }>, output: Ou
   const connections = sniffer.summaries();
   await sniffer.stop();
   if (recording) process.stderr.write(`zmq-inspector: ${await recording.close()}\n`);
+  diagnostics.finish();
   output.summary(connections);
   return 0;
 }
@@ -81,8 +87,13 @@ async function sniff(args: Extract<CliCommand, { command: 'sniff' }>, output: Ou
 async function demo(args: Extract<CliCommand, { command: 'demo' }>, output: Output): Promise<number> {
   const example = findExample(args.example);
   if (!example) throw new UsageError(`unknown example ${args.example}`);
+  const diagnostics = startDiagnostics(args, (line) => process.stdout.write(`${line}\n`));
   const options: ExampleOptions = {
-    onEvent: (source, event) => output.event(event, source.name),
+    onEvent: (source, event) => {
+      output.event(event, source.name);
+      diagnostics.ingest(source, event);
+    },
+    watchSocket: (socket) => diagnostics.watchSocket(socket),
     onLog: (line) => output.log(line),
     decoder: { revealPasswords: args.revealPasswords },
   };
@@ -96,6 +107,7 @@ async function demo(args: Extract<CliCommand, { command: 'demo' }>, output: Outp
   signal.dispose();
   const connections = running.session.sniffers.flatMap((sniffer) => sniffer.summaries());
   await running.stop();
+  diagnostics.finish();
   output.summary(connections, outcome ? { outcome: outcome.summary, ok: outcome.ok } : { outcome: 'stopped', ok: true });
   return outcome && !outcome.ok ? 1 : 0;
 }
