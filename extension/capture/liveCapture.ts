@@ -51,8 +51,10 @@ function commandFor(tool: CaptureTool, device: string, port: number): string[] {
 
 /** The tool's own complaint, turned into what to do about it. */
 function failure(tool: CaptureTool, stderr: string, device: string): LiveCaptureError {
-  const said = stderr.trim().split('\n').slice(-3).join(' / ') || 'nothing';
-  if (/permission|not permitted|operation not permitted|access denied/i.test(stderr)) {
+  const lines = stderr.trim().split('\n').map((line) => line.trim()).filter(Boolean);
+  const telling = lines.filter((line) => /permission|not permitted|denied|no such device|doesn't exist/i.test(line));
+  const said = (telling.length > 0 ? telling.slice(0, 2) : lines.slice(-3)).join(' / ') || 'nothing';
+  if (/permission|not permitted|access denied/i.test(stderr)) {
     return new LiveCaptureError(`${tool} may not capture packets as this user: capturing needs the CAP_NET_RAW capability. Run as a user who may capture, or ${PERMIT[tool]}. (${tool} said: ${said})`, 'not-permitted');
   }
   if (/no such device|doesn't exist|not found|There is no device/i.test(stderr)) {
@@ -76,16 +78,21 @@ export async function startPortCapture(options: PortCaptureOptions): Promise<Por
   checkOptions(options);
   const tools: CaptureTool[] = options.tool === undefined || options.tool === 'auto' ? ['tcpdump', 'dumpcap'] : [options.tool];
   const missing: CaptureTool[] = [];
+  const refused: LiveCaptureError[] = [];
   for (const tool of tools) {
     try {
       return await startTool(tool, options);
     } catch (error) {
-      if (!(error instanceof LiveCaptureError && error.code === 'missing-tool')) throw error;
-      missing.push(tool);
+      // With 'auto', a tool that is missing or not permitted leaves the other one to try.
+      if (!(error instanceof LiveCaptureError) || (error.code !== 'missing-tool' && error.code !== 'not-permitted')) throw error;
+      if (error.code === 'missing-tool') missing.push(tool);
+      else refused.push(error);
     }
   }
   const how = missing.map((tool) => `${tool} (${INSTALL[tool]})`).join(', or ');
-  throw new LiveCaptureError(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed (or not on the PATH): install ${how}`, 'missing-tool');
+  const notInstalled = missing.length === 0 ? '' : `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed (or not on the PATH): install ${how}`;
+  if (refused.length === 0) throw new LiveCaptureError(notInstalled, 'missing-tool');
+  throw new LiveCaptureError([...refused.map((error) => error.message), notInstalled].filter(Boolean).join(' Also: '), 'not-permitted');
 }
 
 async function startTool(tool: CaptureTool, options: PortCaptureOptions): Promise<PortCapture> {
@@ -100,7 +107,8 @@ async function startTool(tool: CaptureTool, options: PortCaptureOptions): Promis
   const ready = new Promise<void>((resolve) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT);
-      if (/listening on|Capturing on/i.test(stderr)) resolve();
+      // tcpdump says "listening on" once capturing; dumpcap says "Capturing on" a little early, then "File: -".
+      if (tool === 'tcpdump' ? /listening on/.test(stderr) : /^File: /m.test(stderr)) resolve();
     });
   });
   let timer: NodeJS.Timeout | undefined;
