@@ -77,9 +77,12 @@ export class WireConnection {
     return `#${this.conn} on ${this.source.name}`;
   }
 
-  /** "the connecting PUSH (from 127.0.0.1:5432)" or "the bound PUB (tcp://127.0.0.1:5555)". */
-  side(dir: Direction): string {
-    const type = this.socketType[dir] ?? 'peer';
+  /**
+   * "the connecting PUSH (from 127.0.0.1:5432)" or "the bound PUB (tcp://127.0.0.1:5555)";
+   * `knownType` names the type when this connection did not show it but others did.
+   */
+  side(dir: Direction, knownType?: string): string {
+    const type = this.socketType[dir] ?? knownType ?? 'peer';
     const host = this.host?.dir === dir ? `, ${this.host.socket.label}` : '';
     return dir === 'c2s' ? `the connecting ${type} (from ${this.peer || 'unknown'}${host})` : `the bound ${type} (${this.target || 'the target'}${host})`;
   }

@@ -1,33 +1,7 @@
 // The CLI end to end: the built dist/cli.js spawned as a process, its output parsed.
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import * as zmq from 'zeromq';
-
-const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], timeoutMs = 15000): { child: ChildProcessWithoutNullStreams; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const done = once(child, 'close').then(([code]) => {
-    clearTimeout(timer);
-    return { code: code as number | null, stdout, stderr };
-  });
-  return { child, done };
-}
-
-const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+import { jsonLines, run, sniffListenEndpoint } from './cliProcess';
 
 describe('zmq-inspector CLI', () => {
   it('demo hello --json prints one JSON object per event with the documented fields', async () => {
@@ -69,9 +43,7 @@ describe('zmq-inspector CLI', () => {
     const client = new zmq.Request({ linger: 0 });
     const { child, done } = run(['sniff', '--listen', 'tcp://127.0.0.1:0', '--target', server.lastEndpoint!]);
     try {
-      let banner = '';
-      while (!/connect clients to (\S+),/.test(banner)) banner += String((await once(child.stderr, 'data'))[0]);
-      const listen = /connect clients to (\S+),/.exec(banner)![1];
+      const listen = await sniffListenEndpoint(child);
       client.connect(listen);
       await client.send('ping');
       const [request] = await server.receive();

@@ -21,7 +21,7 @@ const peersOf = (type: string): string => {
 function typesMessage(c: WireConnection, client: string, server: string): string {
   const fixes = [server, client].filter((type) => acceptedPeers(type).length > 0).map((type) => `keep the ${type} and make the other side ${oneOf(acceptedPeers(type))}`);
   return (
-    `${c.side('c2s')} and ${c.side('s2c')} cannot talk: ${peersOf(server)}, and ${peersOf(client)}. ` +
+    `${c.side('c2s', client)} and ${c.side('s2c', server)} cannot talk: ${peersOf(server)}, and ${peersOf(client)}. ` +
     'libzmq closes such a connection right after the READY handshake without sending an ERROR; a side that only sees the close reconnects ' +
     `(every 100 ms by default) and fails again, which the count shows. Use a valid pair: ${fixes.join(', or ') || 'see the socket-type table of RFC 37'}.`
   );
@@ -59,8 +59,8 @@ function probableMechanismMessage(c: WireConnection, greeted: Direction, mechani
 }
 
 export function handshakeRules(context: RuleContext): Rule {
-  /** Per sniffer: the precise socket-type wording once known, and the mechanism each side offered. */
-  const typeWording = new Map<string, string>();
+  /** Per sniffer, what each side showed in some connection: its socket type and its mechanism. */
+  const types = new Map<string, Partial<Record<Direction, string>>>();
   const mechanisms = new Map<string, Partial<Record<Direction, string>>>();
   const remember = <V>(map: Map<string, V>, key: string, value: V) => {
     if (!map.has(key) && map.size >= SNIFFERS_REMEMBERED) map.clear();
@@ -100,21 +100,21 @@ export function handshakeRules(context: RuleContext): Rule {
       if (c2s !== undefined && s2c !== undefined && c2s !== s2c) reportMechanism(c, time, mechanismMessage(c.side('c2s'), c.side('s2c'), { c2s, s2c }), dir);
     },
 
-    onSocketType(c, _dir, time) {
+    onSocketType(c, dir, time) {
+      remember(types, c.source.id, { ...types.get(c.source.id), [dir]: c.socketType[dir] });
       const { c2s, s2c } = c.socketType;
-      if (c2s === undefined || s2c === undefined || c.explained || canTalk(c2s, s2c)) return;
-      const message = typesMessage(c, c2s, s2c);
-      remember(typeWording, c.source.id, message);
-      reportTypes(c, time, message);
+      if (c2s !== undefined && s2c !== undefined && !c.explained && !canTalk(c2s, s2c)) reportTypes(c, time, typesMessage(c, c2s, s2c));
     },
 
     onClose(c, time) {
       if (!c.diedInHandshake(context.settings.shortConnectionMs) || refusedGreeting(c, time)) return;
       const known = DIRECTIONS.find((dir) => c.socketType[dir] !== undefined);
       const other = known && oppositeDirection(known);
-      if (known && other && c.greeting[other] && c.readyAt[other] === undefined && c.mechanism.c2s !== 'CURVE') {
-        reportTypes(c, time, typeWording.get(c.source.id) ?? probableTypesMessage(c, known));
-      }
+      if (!known || !other || !c.greeting[other] || c.readyAt[other] !== undefined || c.mechanism.c2s === 'CURVE') return;
+      // The reconnect loop shows each side's READY in some connection: together they name the pair.
+      const seen = { ...types.get(c.source.id), [known]: c.socketType[known] };
+      const pair = seen.c2s !== undefined && seen.s2c !== undefined && !canTalk(seen.c2s, seen.s2c);
+      reportTypes(c, time, pair ? typesMessage(c, seen.c2s!, seen.s2c!) : probableTypesMessage(c, known));
     },
   };
 }
