@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import { benchDecoder } from './decoder';
 import { benchInspector } from './inspector';
+import { benchInspectorThroughSniffer } from './inspectorSniffer';
 import { benchRelay } from './sniffer';
 import { decodingObserver } from './decodingObserver';
 import type { Figure } from './figure';
@@ -11,7 +12,7 @@ const suites: { title: string; run: () => Promise<Figure[]> }[] = [
   { title: 'decoder', run: benchDecoder },
   { title: 'sniffer', run: () => benchRelay({ observerFactory: decodingObserver }) },
   { title: 'inspector', run: benchInspector },
-
+  { title: 'inspector-e2e', run: benchInspectorThroughSniffer },
 ];
 
 function formatValue(value: number): string {
