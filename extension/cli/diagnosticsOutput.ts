@@ -3,7 +3,7 @@
 // the final counts are printed before the summary. With --quiet only the final lines are printed.
 import { styleText } from 'node:util';
 import type { Socket } from 'zeromq';
-import { Diagnostician, type DiagnosticianOptions } from '../diagnostics/diagnostician';
+import { Diagnostician, type DiagnosticianOptions } from '../diagnostics';
 import type { Diagnostic, DiagnosticRef, DiagnosticSource, Severity } from '../diagnostics/types';
 import type { SnifferEvent } from '../sniffer/types';
 import type { CommonArgs } from './args';

@@ -66,3 +66,52 @@ export class Timers {
     this.live.clear();
   }
 }
+
+/**
+ * Waits for an answer to something that may happen many times a second (a request): rather than a
+ * timer per item, one timer follows the oldest unanswered item and is re-armed only when it fires
+ * before that item's time is up. `since` is the item's own (event) time.
+ */
+export class Deadline<T extends { since: number }> {
+  private waiting: T | undefined;
+  private armedFor = 0;
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly timers: Timers,
+    private readonly delayMs: number,
+    private readonly expired: (item: T) => void,
+  ) {}
+
+  /** Starts waiting for `item`, unless an older item is still unanswered. */
+  start(item: T): void {
+    if (this.waiting) return;
+    this.waiting = item;
+    if (this.timer?.active) return;
+    this.armedFor = item.since;
+    this.timer = this.timers.after(this.delayMs, () => this.fire());
+  }
+
+  /** The wait is over: the timer stays, to serve the next item if one comes in time. */
+  answer(): void {
+    this.waiting = undefined;
+  }
+
+  cancel(): void {
+    this.waiting = undefined;
+    this.timer?.cancel();
+  }
+
+  private fire(): void {
+    const item = this.waiting;
+    if (!item) return;
+    const late = item.since - this.armedFor;
+    if (late > 0) {
+      this.armedFor = item.since;
+      this.timer = this.timers.after(late, () => this.fire());
+      return;
+    }
+    this.waiting = undefined;
+    this.expired(item);
+  }
+}

@@ -21,7 +21,7 @@ import { routingIdRules } from './rules/routingIds';
 import { subscriptionRules } from './rules/subscriptions';
 import { probeSocket, type SocketProbe } from './socketProbe';
 import { resolveSettings, type Diagnostic, type DiagnosticSettings, type DiagnosticSource, type HostSocketEvent } from './types';
-import { WireTable, type WireConnection, type WireRule } from './wire';
+import { WireTable, type WireConnection } from './wire';
 
 export interface DiagnosticianOptions {
   clock?: Clock;
@@ -35,8 +35,6 @@ const MAX_SOCKETS = 1000;
 const MAX_ENDPOINTS = 4096;
 const PROBLEMS_KEPT = 10;
 
-type Hook<K extends keyof WireRule> = Parameters<NonNullable<WireRule[K]>>;
-
 export class Diagnostician {
   private readonly settings: DiagnosticSettings;
   private readonly clock: Clock;
@@ -46,7 +44,8 @@ export class Diagnostician {
   private readonly hosts = new HostSockets(MAX_SOCKETS);
   private readonly sniffedEndpoints = new Set<string>();
   private readonly probes = new Map<Socket, SocketProbe<Socket>>();
-  private readonly rules: Rule[];
+  /** Each hook's handlers, collected once: dispatch runs per event and must stay cheap. */
+  private readonly handlers: { [K in keyof Rule]-?: NonNullable<Rule[K]>[] };
   private readonly internalProblems: string[] = [];
   private socketsSeen = 0;
   private disposed = false;
@@ -65,13 +64,26 @@ export class Diagnostician {
       hosts: this.hosts,
       isSniffed: (endpoint) => this.sniffedEndpoints.has(normalizeEndpoint(endpoint)),
     };
-    this.rules = [handshakeRules, handshakeFailureRules, credentialRules, subscriptionRules, publisherRules, requestReplyRules, heartbeatRules, routingIdRules, backpressureRules, hostCallRules, hostHandshakeRules].map((make) => make(context));
+    const rules = [handshakeRules, handshakeFailureRules, credentialRules, subscriptionRules, publisherRules, requestReplyRules, heartbeatRules, routingIdRules, backpressureRules, hostCallRules, hostHandshakeRules].map((make) => make(context));
+    const collect = <K extends keyof Rule>(hook: K) => rules.flatMap((rule) => (rule[hook] ? [rule[hook].bind(rule) as NonNullable<Rule[K]>] : []));
+    this.handlers = {
+      onOpen: collect('onOpen'),
+      onGreeting: collect('onGreeting'),
+      onSocketType: collect('onSocketType'),
+      onCommand: collect('onCommand'),
+      onMessage: collect('onMessage'),
+      onClose: collect('onClose'),
+      onBackpressure: collect('onBackpressure'),
+      onHost: collect('onHost'),
+    };
   }
 
   /** One event from a sniffer, in the order the sniffer reported it. Never throws because of the event. */
   ingest(source: DiagnosticSource, event: SnifferEvent): void {
     if (this.disposed || event.type === 'relay-error') return;
-    const c = this.wire.get(source, event.conn, event.time);
+    // Traffic of a connection opened before this diagnostician existed is followed from there on;
+    // a close or back-pressure report alone does not bring a connection back.
+    const c = event.type === 'open' || event.type === 'zmtp' ? this.wire.get(source, event.conn, event.time) : this.wire.find(source.id, event.conn);
     if (!c) return;
     switch (event.type) {
       case 'open':
@@ -127,7 +139,7 @@ export class Diagnostician {
     if (this.disposed) return;
     const socket = this.hosts.update(event);
     if (!socket) return;
-    for (const rule of this.rules) this.guard(() => rule.onHost?.(event, socket));
+    this.run('onHost', event, socket);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -193,18 +205,15 @@ export class Diagnostician {
     }
   }
 
-  private run<K extends keyof WireRule>(hook: K, ...args: Hook<K>): void {
-    for (const rule of this.rules) {
-      const handler = rule[hook] as ((...parameters: Hook<K>) => void) | undefined;
-      if (handler) this.guard(() => handler.apply(rule, args));
-    }
-  }
-
-  private guard(call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      this.problem('a rule', error);
+  /** Runs one hook of every rule that has it; a rule that throws is recorded and the others still run. */
+  private run<K extends keyof Rule>(hook: K, ...args: Parameters<NonNullable<Rule[K]>>): void {
+    const handlers = this.handlers[hook] as ((...parameters: typeof args) => void)[];
+    for (let i = 0; i < handlers.length; i++) {
+      try {
+        handlers[i](...args);
+      } catch (error) {
+        this.problem(`rule hook ${hook}`, error);
+      }
     }
   }
 

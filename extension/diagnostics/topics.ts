@@ -50,35 +50,61 @@ const TOPIC_BYTES = 64;
 /** Distinct topics remembered per publisher. */
 const TOPICS_KEPT = 256;
 
+const isAsciiSpace = (byte: number) => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+
+/** Where the topic ends: at the first space, within the bytes looked at. */
+function topicEnd(firstFrame: Uint8Array): number {
+  const end = Math.min(firstFrame.length, TOPIC_BYTES);
+  for (let i = 0; i < end; i++) if (isAsciiSpace(firstFrame[i])) return i;
+  return end;
+}
+
 /**
  * The topic of a message for people: its first frame up to the first space when that is text
  * ("10001 temperature=20" -> "10001"), else up to 16 bytes in hex.
  */
 export function topicName(firstFrame: Uint8Array): string {
-  const text = printableText(firstFrame.subarray(0, TOPIC_BYTES));
-  if (text !== undefined) return text.split(/\s/, 1)[0];
-  return `0x${hexKey(firstFrame, 16)}`;
+  const topic = firstFrame.subarray(0, topicEnd(firstFrame));
+  const text = printableText(topic);
+  return text ?? `0x${hexKey(topic, 16)}`;
+}
+
+interface Topic {
+  bytes: Uint8Array;
+  name: string;
+  count: number;
 }
 
 /** The distinct topics a publisher has sent (the first `TOPICS_KEPT`), with how often. */
 export class TopicSample {
-  readonly counts = new Map<string, number>();
+  // Keyed by a hash of the topic bytes, so a message costs a loop over its first bytes and no allocation.
+  private readonly topics = new Map<number, Topic>();
   messages = 0;
 
   observe(firstFrame: Uint8Array): void {
     this.messages++;
-    const name = topicName(firstFrame);
-    const count = this.counts.get(name);
-    if (count !== undefined) this.counts.set(name, count + 1);
-    else if (this.counts.size < TOPICS_KEPT) this.counts.set(name, 1);
+    const end = topicEnd(firstFrame);
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < end; i++) hash = Math.imul(hash ^ firstFrame[i], 0x01000193);
+    const known = this.topics.get(hash);
+    if (known) {
+      // A different topic with the same hash is simply not counted: this is a sample.
+      if (known.bytes.length === end && startsWith(firstFrame, known.bytes)) known.count++;
+    } else if (this.topics.size < TOPICS_KEPT) {
+      this.topics.set(hash, { bytes: firstFrame.slice(0, end), name: topicName(firstFrame), count: 1 });
+    }
+  }
+
+  get distinct(): number {
+    return this.topics.size;
   }
 
   /** The most frequent topics first. */
   top(limit: number): string[] {
-    return [...this.counts.entries()]
-      .sort((a, b) => b[1] - a[1])
+    return [...this.topics.values()]
+      .sort((a, b) => b.count - a.count)
       .slice(0, limit)
-      .map(([name]) => name);
+      .map((topic) => topic.name);
   }
 }
 

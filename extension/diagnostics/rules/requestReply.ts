@@ -2,7 +2,7 @@
 // silently discard (reference §6: REQ sends an empty delimiter and drops replies without one; REP
 // discards requests without one; a DEALER must add it itself).
 import { oppositeDirection, type Direction, type Frame, type MessageEvent } from '../../zmtp/types';
-import type { Timer } from '../clock';
+import { Deadline } from '../clock';
 import type { WireConnection } from '../wire';
 import { seconds } from '../wording';
 import type { Rule, RuleContext } from './context';
@@ -24,29 +24,26 @@ const FIXES_FOR_STUCK_REQ =
   'if it may not answer, close this REQ and open a new one after a timeout (the Lazy Pirate pattern), set relaxed and correlate (REQ_RELAXED, REQ_CORRELATE), or use a DEALER.';
 
 export function requestReplyRules(context: RuleContext): Rule {
-  const pending = new Map<WireConnection, Timer>();
+  const waiting = new Map<WireConnection, Deadline<{ since: number; dir: Direction; offset: number }>>();
   const correlatedRequests = new WeakMap<WireConnection, boolean>();
-
-  const cancel = (c: WireConnection) => {
-    pending.get(c)?.cancel();
-    pending.delete(c);
-  };
 
   const request = (c: WireConnection, dir: Direction, message: MessageEvent, time: number) => {
     if (!correlatedRequests.has(c)) correlatedRequests.set(c, correlated(message.frames));
-    if (pending.get(c)?.active) return;
-    const { replyTimeoutMs } = context.settings;
-    const timer = context.timers.after(replyTimeoutMs, () => {
-      pending.delete(c);
-      const at = time + replyTimeoutMs;
-      const text = `The request ${c.side(dir)} sent on ${c.label} has had no reply for ${seconds(replyTimeoutMs)}. ${FIXES_FOR_STUCK_REQ}`;
-      context.report({ rule: 'req-rep', cause: `${c.source.id}:no-reply`, severity: 'warning', message: text, time: at, refs: [c.ref(time, dir, message.offset)], sniffer: c.source.id });
-    });
-    pending.set(c, timer);
+    let deadline = waiting.get(c);
+    if (!deadline) {
+      const { replyTimeoutMs } = context.settings;
+      deadline = new Deadline(context.timers, replyTimeoutMs, (unanswered) => {
+        const text = `The request ${c.side(unanswered.dir)} sent on ${c.label} has had no reply for ${seconds(replyTimeoutMs)}. ${FIXES_FOR_STUCK_REQ}`;
+        const refs = [c.ref(unanswered.since, unanswered.dir, unanswered.offset)];
+        context.report({ rule: 'req-rep', cause: `${c.source.id}:no-reply`, severity: 'warning', message: text, time: unanswered.since + replyTimeoutMs, refs, sniffer: c.source.id });
+      });
+      waiting.set(c, deadline);
+    }
+    deadline.start({ since: time, dir, offset: message.offset });
   };
 
   const reply = (c: WireConnection, dir: Direction, message: MessageEvent, time: number) => {
-    cancel(c);
+    waiting.get(c)?.answer();
     const { frames } = message;
     if (frames.some((frame) => frame.curve)) return;
     const withId = correlatedRequests.get(c) === true;
@@ -77,7 +74,8 @@ export function requestReplyRules(context: RuleContext): Rule {
     },
 
     onClose(c) {
-      cancel(c);
+      waiting.get(c)?.cancel();
+      waiting.delete(c);
     },
   };
 }

@@ -59,11 +59,11 @@ export function subscriptionRules(context: RuleContext): Rule {
   const reportUnmatched = (entry: PendingSubscription, topics: TopicSample, time: number) => {
     const { c, prefix } = entry;
     const seen = topics.top(TOPICS_NAMED).map((name) => `"${name}"`);
-    const more = topics.counts.size > TOPICS_NAMED ? ` and ${topics.counts.size - TOPICS_NAMED} more` : '';
+    const more = topics.distinct > TOPICS_NAMED ? ` and ${topics.distinct - TOPICS_NAMED} more` : '';
     const prefixText = showBytes(prefix);
     const nearest = nearestTopic(Buffer.from(prefix).toString('latin1'), topics);
     const message =
-      `The subscription ${prefixText} on ${c.label} matches none of the ${plural(topics.counts.size, 'topic')} the publisher sent meanwhile (${seen.join(', ')}${more}; ${entry.misses} messages), so this subscriber receives nothing. ` +
+      `The subscription ${prefixText} on ${c.label} matches none of the ${plural(topics.distinct, 'topic')} the publisher sent meanwhile (${seen.join(', ')}${more}; ${entry.misses} messages), so this subscriber receives nothing. ` +
       `${nearest !== undefined ? `Did you mean "${nearest}"? ` : ''}A subscription matches the first bytes of a message's first frame exactly: case, separators and leading bytes count.`;
     context.report({ rule: 'unmatched-subscription', cause: `${c.source.id}:${hexKey(prefix)}`, severity: 'warning', message, time, refs: [c.ref(entry.arrivedAt, entry.dir, entry.offset)], sniffer: c.source.id });
   };

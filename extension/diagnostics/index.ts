@@ -1,0 +1,5 @@
+// The diagnostics module's public face, for the CLI, the inspector and the tree view.
+export { Diagnostician, type DiagnosticianOptions } from './diagnostician';
+export { systemClock, type Clock } from './clock';
+export type { ChangeListener } from './diagnosticList';
+export { DEFAULT_SETTINGS, RULES, type Diagnostic, type DiagnosticRef, type DiagnosticSettings, type DiagnosticSource, type HostSocketEvent, type RuleId, type RuleInfo, type Severity } from './types';
