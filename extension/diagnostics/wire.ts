@@ -26,7 +26,6 @@ export class WireConnection {
   readonly readyAt = perDirection<number | undefined>(undefined);
   readonly commands: Record<Direction, string[]> = { c2s: [], s2c: [] };
   readonly messages = perDirection(0);
-  errorReason: string | undefined;
   /** The relay is holding back this direction's sender (see noteBackpressure). */
   readonly throttled = perDirection(false);
   /** Counts throttling starts and ends: when it changed, the relay was busy in between. */
@@ -46,10 +45,6 @@ export class WireConnection {
     readonly conn: number,
     readonly openedAt: number,
   ) {}
-
-  get closed(): boolean {
-    return this.closedAt !== undefined;
-  }
 
   get mechanism(): Record<Direction, string | undefined> {
     return { c2s: this.greeting.c2s?.mechanism, s2c: this.greeting.s2c?.mechanism };
@@ -90,13 +85,13 @@ export class WireConnection {
   noteCommand(dir: Direction, event: CommandEvent, time: number): void {
     const names = this.commands[dir];
     if (names.length < COMMANDS_KEPT) names.push(event.name);
-    if (event.name === 'ERROR') this.errorReason = event.reason ?? '';
     if (event.name !== 'READY' && event.name !== 'INITIATE') return;
     this.readyAt[dir] ??= time;
     for (const entry of event.metadata ?? []) {
       const name = entry.name.toLowerCase();
       if (name === 'socket-type' && entry.text) this.socketType[dir] = entry.text;
-      else if (name === 'identity') this.identity[dir] = entry.value;
+      // Copied: the event's bytes are a view on a whole received chunk.
+      else if (name === 'identity') this.identity[dir] = Uint8Array.from(entry.value.subarray(0, 255));
     }
   }
 
@@ -105,19 +100,19 @@ export class WireConnection {
    * ends. It pauses only once a write buffer passes its high-water mark and reports the end only
    * after a quiet spell below it, so while throttled, a report below twice the previous one is the end.
    */
-  noteBackpressure(dir: Direction, bufferedBytes: number): 'start' | 'growth' | 'relief' {
+  noteBackpressure(dir: Direction, bufferedBytes: number): void {
     const last = this.lastBuffered[dir];
     this.lastBuffered[dir] = bufferedBytes;
-    if (this.throttled[dir] && bufferedBytes >= 2 * last) return 'growth';
+    if (this.throttled[dir] && bufferedBytes >= 2 * last) return;
     this.throttled[dir] = !this.throttled[dir];
     this.throttleChanges[dir]++;
-    return this.throttled[dir] ? 'start' : 'relief';
   }
 
   noteGreeting(dir: Direction, event: GreetingEvent, time: number): void {
-    this.greeting[dir] = event;
+    const identity = event.identity && Uint8Array.from(event.identity.subarray(0, 255));
+    this.greeting[dir] = { ...event, identity };
     if (event.socketType) this.socketType[dir] = event.socketType;
-    if (event.identity) this.identity[dir] = event.identity;
+    if (identity) this.identity[dir] = identity;
     // ZMTP 1.0/2.0 have no READY: the greeting (with its identity frame) is the whole handshake.
     if (event.version === '1.0' || event.version === '2.0') this.readyAt[dir] ??= time;
   }

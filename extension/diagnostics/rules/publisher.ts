@@ -11,17 +11,34 @@ import type { WireConnection } from '../wire';
 import { plural, showBytes } from '../wording';
 import type { Rule, RuleContext } from './context';
 
-/** Sends remembered per connection until its first subscription arrives. */
-const EARLY_SENDS_KEPT = 4096;
+/** First frames of a publisher's latest sends, numbered, kept in a ring. */
+class SendLog {
+  static readonly kept = 4096;
+  private readonly heads: Uint8Array[] = [];
+  /** Number of the next send. */
+  next = 0;
+
+  add(head: Uint8Array): void {
+    this.heads[this.next % SendLog.kept] = head;
+    this.next++;
+  }
+
+  /** How many sends numbered `from` on match `prefix`, and how many of those sends are forgotten. */
+  matching(from: number, prefix: Uint8Array): { count: number; forgotten: number } {
+    const oldest = Math.max(from, this.next - SendLog.kept);
+    let count = 0;
+    for (let n = oldest; n < this.next; n++) if (startsWith(this.heads[n % SendLog.kept], prefix)) count++;
+    return { count, forgotten: oldest - from };
+  }
+}
 
 interface Link {
   c: WireConnection;
   /** The direction the publisher's messages travel in. */
   pubDir: Direction;
   subscriptions: PrefixSet;
-  /** First frames sent before the first subscription; undefined once it arrived. */
-  early: Uint8Array[] | undefined;
-  earlyOverflow: number;
+  /** The publisher's send number when the connection opened; undefined once its first subscription arrived. */
+  joinedAtSend: number | undefined;
   /** Sends after a settled subscription that matched it: each must show up on the wire. */
   expected: number;
   /** Sends until this time may race a subscription change, so they are not expected. */
@@ -36,11 +53,17 @@ interface Link {
 export function publisherRules(context: RuleContext): Rule {
   const links = new Map<WireConnection, Link>();
   const checks = new Map<HostSocket, Timer>();
+  const sendLogs = new Map<HostSocket, SendLog>();
+  const sendLog = (socket: HostSocket): SendLog => {
+    let log = sendLogs.get(socket);
+    if (!log) sendLogs.set(socket, (log = new SendLog()));
+    return log;
+  };
 
-  const reportSlowJoiner = (link: Link, missed: number, prefix: Uint8Array, time: number, subDir: Direction, offset: number) => {
+  const reportSlowJoiner = (link: Link, missed: number, forgotten: number, prefix: Uint8Array, time: number, subDir: Direction, offset: number) => {
     const { c } = link;
     const publisher = c.host?.socket.label ?? 'the publisher';
-    const overflow = link.earlyOverflow > 0 ? ` (at least: ${link.earlyOverflow} earlier sends were not remembered)` : '';
+    const overflow = forgotten > 0 ? ` (at least: ${forgotten} earlier sends were not remembered)` : '';
     const message =
       `${publisher} sent ${plural(missed, 'message')} matching ${showBytes(prefix)} on ${c.label} before that subscriber's subscription arrived, ${time - c.openedAt} ms after it connected${overflow}. ` +
       'A publisher drops messages for peers that have not subscribed yet, so these never reached it (the slow joiner). ' +
@@ -85,18 +108,10 @@ export function publisherRules(context: RuleContext): Rule {
   };
 
   const sent = (socket: HostSocket, head: Uint8Array, time: number) => {
+    sendLog(socket).add(head);
     for (const c of socket.links) {
       const link = links.get(c);
-      if (!link) continue;
-      if (link.early) {
-        if (link.early.length >= EARLY_SENDS_KEPT) {
-          link.early.shift();
-          link.earlyOverflow++;
-        }
-        link.early.push(head);
-      } else if (link.subscriptions.matches(head) && time >= link.raceUntil) {
-        link.expected++;
-      }
+      if (link && link.joinedAtSend === undefined && link.subscriptions.matches(head) && time >= link.raceUntil) link.expected++;
     }
     scheduleCheck(socket);
   };
@@ -104,7 +119,8 @@ export function publisherRules(context: RuleContext): Rule {
   return {
     onOpen(c) {
       if (!c.host || !isPublisherType(c.host.socket.socketType)) return;
-      links.set(c, { c, pubDir: c.host.dir, subscriptions: new PrefixSet(), early: [], earlyOverflow: 0, expected: 0, raceUntil: 0, matured: 0, deliveredAtCheck: 0, throttleChangesAtCheck: 0, reportedDrops: 0 });
+      const joinedAtSend = sendLog(c.host.socket).next;
+      links.set(c, { c, pubDir: c.host.dir, subscriptions: new PrefixSet(), joinedAtSend, expected: 0, raceUntil: 0, matured: 0, deliveredAtCheck: 0, throttleChangesAtCheck: 0, reportedDrops: 0 });
     },
 
     onCommand(c, dir, event, time) {
@@ -114,14 +130,15 @@ export function publisherRules(context: RuleContext): Rule {
       if (event.name !== 'SUBSCRIBE') return;
       link.subscriptions.add(event.topic);
       link.raceUntil = time + context.settings.subscriptionRaceMs;
-      const early = link.early;
-      if (!early) return;
-      link.early = undefined;
+      const joinedAtSend = link.joinedAtSend;
+      const log = link.c.host && sendLogs.get(link.c.host.socket);
+      if (joinedAtSend === undefined || !log) return;
+      link.joinedAtSend = undefined;
       // Sniffer and socket events arrive in the order things happened in this process: the relay
       // forwards a subscription before reporting it, and send() reports before it sends. So every
       // send reported before this SUBSCRIBE left before the publisher could have had it.
-      const missed = early.filter((head) => startsWith(head, event.topic!)).length;
-      if (missed > 0) reportSlowJoiner(link, missed, event.topic, time, dir, event.offset);
+      const { count, forgotten } = log.matching(joinedAtSend, event.topic);
+      if (count > 0) reportSlowJoiner(link, count, forgotten, event.topic, time, dir, event.offset);
     },
 
     onHost(event, socket) {
@@ -129,6 +146,7 @@ export function publisherRules(context: RuleContext): Rule {
       if (event.type === 'closed') {
         checks.get(socket)?.cancel();
         checks.delete(socket);
+        sendLogs.delete(socket);
       }
     },
 

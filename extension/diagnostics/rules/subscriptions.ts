@@ -61,9 +61,9 @@ export function subscriptionRules(context: RuleContext): Rule {
     const seen = topics.top(TOPICS_NAMED).map((name) => `"${name}"`);
     const more = topics.distinct > TOPICS_NAMED ? ` and ${topics.distinct - TOPICS_NAMED} more` : '';
     const prefixText = showBytes(prefix);
-    const nearest = nearestTopic(Buffer.from(prefix).toString('latin1'), topics);
+    const nearest = nearestTopic(Buffer.from(prefix).toString('utf8'), topics);
     const message =
-      `The subscription ${prefixText} on ${c.label} matches none of the ${plural(topics.distinct, 'topic')} the publisher sent meanwhile (${seen.join(', ')}${more}; ${entry.misses} messages), so this subscriber receives nothing. ` +
+      `The subscription ${prefixText} on ${c.label} matches none of the ${plural(topics.distinct, 'topic')} the publisher has sent (${seen.join(', ')}${more}), nor any of the ${entry.misses} messages since it arrived, so this subscriber receives nothing. ` +
       `${nearest !== undefined ? `Did you mean "${nearest}"? ` : ''}A subscription matches the first bytes of a message's first frame exactly: case, separators and leading bytes count.`;
     context.report({ rule: 'unmatched-subscription', cause: `${c.source.id}:${hexKey(prefix)}`, severity: 'warning', message, time, refs: [c.ref(entry.arrivedAt, entry.dir, entry.offset)], sniffer: c.source.id });
   };
