@@ -27,8 +27,14 @@ const PROTOCOL_TCP = 6;
 
 /** Filled by decodeTcp for each TCP packet (one object reused: this runs per packet). */
 export interface TcpSegment {
-  source: string;
-  destination: string;
+  /** The packet and where its source address lies; the address length says IPv4 (4) or IPv6 (16). */
+  packet: Buffer;
+  sourceAt: number;
+  destinationAt: number;
+  addressLength: 4 | 16;
+  /** Compact keys for connection lookup: source address and port, then destination's (and reversed). */
+  key: string;
+  reverseKey: string;
   sourcePort: number;
   destinationPort: number;
   seq: number;
@@ -43,7 +49,22 @@ export interface TcpSegment {
 export type DecodeOutcome = 'tcp' | 'not-tcp' | 'fragment' | 'unsupported-link' | 'damaged';
 
 export function newSegment(): TcpSegment {
-  return { source: '', destination: '', sourcePort: 0, destinationPort: 0, seq: 0, ack: 0, flags: 0, payload: Buffer.alloc(0), payloadLength: 0 };
+  return { packet: Buffer.alloc(0), sourceAt: 0, destinationAt: 0, addressLength: 4, key: '', reverseKey: '', sourcePort: 0, destinationPort: 0, seq: 0, ack: 0, flags: 0, payload: Buffer.alloc(0), payloadLength: 0 };
+}
+
+/** The source or destination address as text (only needed when a connection is first seen). */
+export function addressText(segment: TcpSegment, which: 'source' | 'destination'): string {
+  const at = which === 'source' ? segment.sourceAt : segment.destinationAt;
+  const bytes = segment.packet;
+  return segment.addressLength === 4 ? `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}` : ipv6Text(bytes, at);
+}
+
+/** Address and port as a short string of 16-bit code units: cheap to build, exact as a map key. */
+function endpointKey(bytes: Buffer, at: number, length: number, port: number): string {
+  if (length === 4) return String.fromCharCode(bytes.readUInt16BE(at), bytes.readUInt16BE(at + 2), port);
+  let key = '';
+  for (let i = 0; i < 16; i += 2) key += String.fromCharCode(bytes.readUInt16BE(at + i));
+  return key + String.fromCharCode(port);
 }
 
 /** Where the IP header starts and which version it is (0: not IP, -1: unsupported link type). */
@@ -99,8 +120,9 @@ function ipv4(data: Buffer, at: number, segment: TcpSegment): DecodeOutcome {
   const fragment = data.readUInt16BE(at + 6);
   if (data[at + 9] !== PROTOCOL_TCP) return 'not-tcp';
   if ((fragment & 0x3fff) !== 0) return 'fragment';
-  segment.source = `${data[at + 12]}.${data[at + 13]}.${data[at + 14]}.${data[at + 15]}`;
-  segment.destination = `${data[at + 16]}.${data[at + 17]}.${data[at + 18]}.${data[at + 19]}`;
+  segment.sourceAt = at + 12;
+  segment.destinationAt = at + 16;
+  segment.addressLength = 4;
   return tcp(data, at + headerLength, at + totalLength, segment);
 }
 
@@ -121,8 +143,9 @@ function ipv6(data: Buffer, at: number, segment: TcpSegment): DecodeOutcome {
     header += length;
     if (header > wireEnd) return 'damaged';
   }
-  segment.source = ipv6Text(data, at + 8);
-  segment.destination = ipv6Text(data, at + 24);
+  segment.sourceAt = at + 8;
+  segment.destinationAt = at + 24;
+  segment.addressLength = 16;
   return tcp(data, header, wireEnd, segment);
 }
 
@@ -133,6 +156,11 @@ function tcp(data: Buffer, at: number, wireEnd: number, segment: TcpSegment): De
   if (headerLength < 20 || payloadAt > wireEnd) return 'damaged';
   segment.sourcePort = data.readUInt16BE(at);
   segment.destinationPort = data.readUInt16BE(at + 2);
+  segment.packet = data;
+  const from = endpointKey(data, segment.sourceAt, segment.addressLength, segment.sourcePort);
+  const to = endpointKey(data, segment.destinationAt, segment.addressLength, segment.destinationPort);
+  segment.key = from + to;
+  segment.reverseKey = to + from;
   segment.seq = data.readUInt32BE(at + 4);
   segment.ack = data.readUInt32BE(at + 8);
   segment.flags = data[at + 13];

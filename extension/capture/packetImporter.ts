@@ -2,9 +2,9 @@
 // sorted into connections, each rebuilt per direction, and the ZMTP ones written as records with
 // one source per server endpoint. Memory is bounded: connections, held bytes and probes all are.
 import type { Direction } from '../zmtp/types';
-import { decodeTcp, newSegment, SUPPORTED_LINK_TYPES, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from './packetDecode';
+import { addressText, decodeTcp, newSegment, SUPPORTED_LINK_TYPES, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from './packetDecode';
 import type { CaptureRecordSink, CaptureSource } from './records';
-import { endpointText, hostPort, TcpConnection, type ConnectionContext, type TcpEndpoint } from './tcpConnection';
+import { endpointText, TcpConnection, type ConnectionContext, type TcpEndpoint } from './tcpConnection';
 import { ReorderBudget } from './tcpHalfStream';
 
 export interface PacketImportOptions {
@@ -45,7 +45,7 @@ export class PacketImporter {
     packets: 0, tcpPackets: 0, otherPackets: 0, fragments: 0, damaged: 0, unsupportedLink: 0,
     zmtpConnections: 0, joinedConnections: 0, otherConnections: 0, gaps: 0, gapBytes: 0, retransmitted: 0, reordered: 0,
   };
-  /** Open connections by "client>server"; insertion order is opening order. */
+  /** Open connections by client-then-server key (TcpSegment.key); insertion order is opening order. */
   private readonly live = new Map<string, TcpConnection>();
   /** Recently finished connections' keys (bounded), to recognise their stragglers. */
   private readonly finished = new Map<string, true>();
@@ -91,10 +91,8 @@ export class PacketImporter {
 
   private tcp(segment: TcpSegment, time: number): void {
     this.stats.tcpPackets++;
-    const from = hostPort(segment.source, segment.sourcePort);
-    const to = hostPort(segment.destination, segment.destinationPort);
-    const forward = `${from}>${to}`;
-    const reverse = `${to}>${from}`;
+    const forward = segment.key;
+    const reverse = segment.reverseKey;
     let dir: Direction = 'c2s';
     let key = forward;
     let connection = this.live.get(forward);
@@ -112,7 +110,7 @@ export class PacketImporter {
       if (!opening && (this.finished.has(forward) || this.finished.has(reverse))) return;
       if (segment.payloadLength === 0 && (segment.flags & TCP_SYN) === 0) return;
       connection = this.track(segment, time);
-      dir = connection.client.port === segment.sourcePort && connection.client.address === segment.source ? 'c2s' : 's2c';
+      dir = connection.client.port === segment.sourcePort && connection.client.address === addressText(segment, 'source') ? 'c2s' : 's2c';
       key = dir === 'c2s' ? forward : reverse;
       this.finished.delete(key);
       this.live.set(key, connection);
@@ -142,8 +140,8 @@ export class PacketImporter {
   }
 
   private track(segment: TcpSegment, time: number): TcpConnection {
-    const source: TcpEndpoint = { address: segment.source, port: segment.sourcePort };
-    const destination: TcpEndpoint = { address: segment.destination, port: segment.destinationPort };
+    const source: TcpEndpoint = { address: addressText(segment, 'source'), port: segment.sourcePort };
+    const destination: TcpEndpoint = { address: addressText(segment, 'destination'), port: segment.destinationPort };
     const syn = (segment.flags & TCP_SYN) !== 0;
     const ack = (segment.flags & TCP_ACK) !== 0;
     let clientIsSource: boolean;

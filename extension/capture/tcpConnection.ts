@@ -32,8 +32,7 @@ export interface ConnectionContext {
   probeBudget: { held: number; limit: number };
 }
 
-export const hostPort = (address: string, port: number): string => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
-export const endpointText = ({ address, port }: TcpEndpoint): string => hostPort(address, port);
+export const endpointText = ({ address, port }: TcpEndpoint): string => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
 
 export class TcpConnection {
   id = 0;
