@@ -1,4 +1,5 @@
 // Which socket types may talk to which (RFC 37, libzmq's check_socket_type; reference §4).
+import { oneOf } from './wording';
 
 const ACCEPTS: Readonly<Record<string, readonly string[]>> = {
   REQ: ['REP', 'ROUTER'],
@@ -30,4 +31,10 @@ export function acceptedPeers(type: string): readonly string[] {
 
 export function canTalk(a: string, b: string): boolean {
   return acceptedPeers(a).includes(b);
+}
+
+/** "PUB sockets accept only SUB or XSUB peers". */
+export function acceptanceText(type: string): string {
+  const peers = acceptedPeers(type);
+  return peers.length > 0 ? `${type} sockets accept only ${oneOf(peers)} peers` : `${type} is not a socket type libzmq knows`;
 }

@@ -1,5 +1,5 @@
-// Watches a zeromq socket the extension runs: its bind/connect/send/receive/close calls and the
-// handshake failures its monitor reports. zeromq sockets are frozen native objects, so the calls
+// Watches a zeromq socket the extension runs: its bind/connect/send/receive/close calls and what
+// its monitor reports about its connections and their handshakes. zeromq sockets are frozen native objects, so the calls
 // are watched through a Proxy that the program uses in place of the socket (the examples get it
 // from ExampleSession.track); everything else passes straight to the socket.
 import type { EventOfType, Socket } from 'zeromq';
@@ -30,18 +30,25 @@ export function firstFrameHead(message: unknown): Uint8Array {
   return new Uint8Array(0);
 }
 
-const HANDSHAKE_EVENTS = ['handshake:error:protocol', 'handshake:error:auth', 'handshake:error:other'] as const;
-type HandshakeEventType = (typeof HANDSHAKE_EVENTS)[number];
+/** Monitor events the diagnostics use: connections this socket makes, and handshake outcomes. */
+const MONITORED = ['connect', 'disconnect', 'handshake', 'handshake:error:protocol', 'handshake:error:auth', 'handshake:error:other'] as const;
+type MonitoredType = (typeof MONITORED)[number];
 
-function handshakeEvent(label: string, event: EventOfType<HandshakeEventType>): HostSocketEvent {
-  const base = { type: 'handshake-error' as const, socket: label, time: Date.now(), address: event.address };
+function monitorEvent(label: string, event: EventOfType<MonitoredType>): HostSocketEvent {
+  const base = { socket: label, time: Date.now(), address: event.address };
   switch (event.type) {
+    case 'connect':
+      return { type: 'connection', ...base, stage: 'connected' };
+    case 'handshake':
+      return { type: 'connection', ...base, stage: 'handshake' };
+    case 'disconnect':
+      return { type: 'connection', ...base, stage: 'disconnected' };
     case 'handshake:error:auth':
-      return { ...base, kind: 'auth', status: event.error.status };
+      return { type: 'handshake-error', ...base, kind: 'auth', status: event.error.status };
     case 'handshake:error:protocol':
-      return { ...base, kind: 'protocol', code: event.error.code };
+      return { type: 'handshake-error', ...base, kind: 'protocol', code: event.error.code };
     default:
-      return { ...base, kind: 'other', code: event.error.code };
+      return { type: 'handshake-error', ...base, kind: 'other', code: event.error.code };
   }
 }
 
@@ -113,13 +120,13 @@ export function probeSocket<T extends Socket>(target: T, label: string, report: 
   });
 
   emit({ type: 'socket', socket: label, time: Date.now(), socketType, sendHighWaterMark: (target as { sendHighWaterMark?: number }).sendHighWaterMark });
-  const onHandshakeError = (event: EventOfType<HandshakeEventType>) => emit(handshakeEvent(label, event));
-  for (const type of HANDSHAKE_EVENTS) target.events.on(type, onHandshakeError);
+  const onMonitorEvent = (event: EventOfType<MonitoredType>) => emit(monitorEvent(label, event));
+  for (const type of MONITORED) target.events.on(type, onMonitorEvent);
 
   function dispose(): void {
     if (disposed) return;
     disposed = true;
-    if (!target.events.closed) for (const type of HANDSHAKE_EVENTS) target.events.off(type, onHandshakeError);
+    if (!target.events.closed) for (const type of MONITORED) target.events.off(type, onMonitorEvent);
   }
   return { label, socketType, socket: proxy, dispose };
 }

@@ -95,6 +95,8 @@ export type HostSocketEvent =
   | { type: 'receive'; socket: string; time: number }
   /** A send() or receive() that failed; `code` as zeromq reports it (EBUSY, EFSM, EAGAIN, ...). */
   | { type: 'call-error'; socket: string; time: number; call: 'send' | 'receive'; code: string; message: string }
+  /** The socket's monitor: a connection it made to `address` opened, finished its handshake, or closed. */
+  | { type: 'connection'; socket: string; time: number; address: string; stage: 'connected' | 'handshake' | 'disconnected' }
   /** A handshake failure reported by the socket's monitor (socket.events). */
   | { type: 'handshake-error'; socket: string; time: number; address: string; kind: 'protocol' | 'auth' | 'other'; code?: string; status?: number }
   | { type: 'closed'; socket: string; time: number };

@@ -56,6 +56,27 @@ describe('diagnostics: handshakes', function () {
     assert.match(diagnostic.message, /different security mechanisms/);
   });
 
+  it('rule 8 without a sniffer: a PUSH connecting straight to a PUB is dropped during the handshake, seen by its monitor', async () => {
+    const server = rig().socket(new zmq.Publisher());
+    await server.bind('tcp://127.0.0.1:*');
+    rig().observed(new zmq.Push(), 'pusher').connect(server.lastEndpoint!);
+    const diagnostic = await rig().waitForDiagnostic('handshake');
+    assert.deepEqual([diagnostic.id, diagnostic.severity, diagnostic.socket], [`handshake:pusher:dropped:${server.lastEndpoint}`, 'error', 'pusher']);
+    assert.match(diagnostic.message, /^pusher \(PUSH\) connected to tcp:\/\/127\.0\.0\.1:\d+, but the peer closed the connection before the handshake finished.*PUSH sockets accept only PULL peers/);
+  });
+
+  it('rule 8 without a sniffer: a ZAP denial reaches the client monitor as status 400', async () => {
+    const context = new zmq.Context();
+    const stop = await startZapHandler(context, () => false);
+    rig().onTeardown(stop);
+    const server = rig().socket(new zmq.Reply({ context, zapDomain: 'office' }));
+    await server.bind('tcp://127.0.0.1:*');
+    rig().observed(new zmq.Request(), 'visitor').connect(server.lastEndpoint!);
+    const diagnostic = await rig().waitForDiagnostic('handshake');
+    assert.deepEqual([diagnostic.id, diagnostic.severity, diagnostic.count], ['handshake:visitor:auth:400', 'error', 1]);
+    assert.match(diagnostic.message, /^visitor \(REQ\) failed the handshake with tcp:\/\/127\.0\.0\.1:\d+: authentication failed \(ZAP status 400\)/);
+  });
+
   it('rule 8: a PLAIN server without a ZAP handler drops every client after HELLO; repeated short connections become one error', async () => {
     const context = new zmq.Context();
     const listen = await rig().behindSniffer(new zmq.Reply({ context, plainServer: true }), 'nozap');

@@ -2,7 +2,7 @@
 // a connection without saying why (reference §0.7, §4), often before it has sent its own half of
 // the handshake, so the cause is also inferred from who stopped where, across the reconnect loop.
 import { oppositeDirection, type Direction } from '../../zmtp/types';
-import { acceptedPeers, canTalk } from '../socketCompat';
+import { acceptanceText, acceptedPeers, canTalk } from '../socketCompat';
 import { DIRECTIONS, type WireConnection } from '../wire';
 import { oneOf } from '../wording';
 import type { Rule, RuleContext } from './context';
@@ -13,15 +13,10 @@ const SNIFFERS_REMEMBERED = 1024;
 const GREETING_START = 10;
 const GREETING_LENGTH = 64;
 
-const peersOf = (type: string): string => {
-  const peers = acceptedPeers(type);
-  return peers.length > 0 ? `${type} sockets accept only ${oneOf(peers)} peers` : `${type} is not a socket type libzmq knows`;
-};
-
 function typesMessage(c: WireConnection, client: string, server: string): string {
   const fixes = [server, client].filter((type) => acceptedPeers(type).length > 0).map((type) => `keep the ${type} and make the other side ${oneOf(acceptedPeers(type))}`);
   return (
-    `${c.side('c2s', client)} and ${c.side('s2c', server)} cannot talk: ${peersOf(server)}, and ${peersOf(client)}. ` +
+    `${c.side('c2s', client)} and ${c.side('s2c', server)} cannot talk: ${acceptanceText(server)}, and ${acceptanceText(client)}. ` +
     'libzmq closes such a connection right after the READY handshake without sending an ERROR; a side that only sees the close reconnects ' +
     `(every 100 ms by default) and fails again, which the count shows. Use a valid pair: ${fixes.join(', or ') || 'see the socket-type table of RFC 37'}.`
   );
@@ -31,7 +26,7 @@ function probableTypesMessage(c: WireConnection, known: Direction): string {
   const other = oppositeDirection(known);
   return (
     `${c.side(other)} closed the connection as soon as it had read the READY of ${c.side(known)}, without a READY of its own and without an ERROR. ` +
-    `libzmq does exactly that when the socket types cannot talk: ${peersOf(c.socketType[known] ?? '?')}. ` +
+    `libzmq does exactly that when the socket types cannot talk: ${acceptanceText(c.socketType[known] ?? '?')}. ` +
     `Check that the ${other === 'c2s' ? 'connecting' : 'bound'} socket is one of those types.`
   );
 }
