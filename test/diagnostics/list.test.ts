@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { Timers } from '../../extension/diagnostics/clock';
 import { DiagnosticList, type Report } from '../../extension/diagnostics/diagnosticList';
 import { Diagnostician } from '../../extension/diagnostics/diagnostician';
+import { tallyBySniffer } from '../../extension/diagnostics/tally';
 import { DEFAULT_SETTINGS, resolveSettings, type Diagnostic } from '../../extension/diagnostics/types';
 import { ManualClock } from './manualClock';
 
@@ -118,6 +119,23 @@ describe('diagnostics: the list', () => {
     assert.equal(clock.timers, 1);
     list.dispose();
     assert.equal(clock.timers, 0);
+  });
+
+  it('tallies diagnoses per sniffer and per connection named in their evidence, for the tree view', () => {
+    const { list } = listWith();
+    list.report(report('loop', 1, { sniffer: 's', refs: [{ sniffer: 's', conn: 1, time: 1 }, { sniffer: 's', conn: 2, time: 1 }] }));
+    list.report(report('loop', 2, { sniffer: 's', refs: [{ sniffer: 's', conn: 2, time: 2 }] }));
+    list.report(report('slow', 3, { sniffer: 's', severity: 'warning', rule: 'no-subscription', refs: [{ sniffer: 's', conn: 2, time: 3 }] }));
+    list.report(report('other', 4, { sniffer: 't', severity: 'info', rule: 'heartbeat', refs: [{ sniffer: 't', conn: 9, time: 4 }] }));
+    list.report(report('host', 5, { socket: 'client', rule: 'ebusy', refs: [{ socket: 'client', time: 5 }] }));
+    const tallies = tallyBySniffer(list.list());
+    assert.deepEqual([...tallies.keys()].sort(), ['s', 't']);
+    assert.deepEqual(tallies.get('s')!.bySeverity, { error: 1, warning: 1, info: 0 });
+    assert.deepEqual([...tallies.get('s')!.byConnection].sort(), [
+      [1, 1],
+      [2, 2],
+    ]);
+    assert.deepEqual([...tallies.get('t')!.byConnection], [[9, 1]]);
   });
 
   it('settings that make no sense are refused with what was wrong and what is expected', () => {
