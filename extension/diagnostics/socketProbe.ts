@@ -122,11 +122,23 @@ export function probeSocket<T extends Socket>(target: T, label: string, report: 
   emit({ type: 'socket', socket: label, time: Date.now(), socketType, sendHighWaterMark: (target as { sendHighWaterMark?: number }).sendHighWaterMark });
   const onMonitorEvent = (event: EventOfType<MonitoredType>) => emit(monitorEvent(label, event));
   for (const type of MONITORED) target.events.on(type, onMonitorEvent);
+  // The monitor ends when the socket closes, also when it was closed without going through the proxy.
+  const onEnd = () => {
+    if (disposed) return;
+    dispose();
+    report({ type: 'closed', socket: label, time: Date.now() });
+  };
+  target.events.on('end', onEnd);
 
   function dispose(): void {
     if (disposed) return;
     disposed = true;
-    if (!target.events.closed) for (const type of MONITORED) target.events.off(type, onMonitorEvent);
+    try {
+      for (const type of MONITORED) target.events.off(type, onMonitorEvent);
+      target.events.off('end', onEnd);
+    } catch {
+      // The socket is closed already; so is its monitor, listeners and all.
+    }
   }
   return { label, socketType, socket: proxy, dispose };
 }

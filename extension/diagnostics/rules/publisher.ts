@@ -11,15 +11,17 @@ import type { WireConnection } from '../wire';
 import { plural, showBytes } from '../wording';
 import type { Rule, RuleContext } from './context';
 
-/** First frames of a publisher's latest sends, numbered, kept in a ring. */
+/** The start of the first frames of a publisher's latest sends, numbered, kept in a ring. */
 class SendLog {
-  static readonly kept = 4096;
+  static readonly kept = 1024;
+  /** Enough for subscription prefixes; a longer prefix is compared on this much. */
+  static readonly headBytes = 64;
   private readonly heads: Uint8Array[] = [];
   /** Number of the next send. */
   next = 0;
 
   add(head: Uint8Array): void {
-    this.heads[this.next % SendLog.kept] = head;
+    this.heads[this.next % SendLog.kept] = head.slice(0, SendLog.headBytes);
     this.next++;
   }
 
@@ -27,7 +29,8 @@ class SendLog {
   matching(from: number, prefix: Uint8Array): { count: number; forgotten: number } {
     const oldest = Math.max(from, this.next - SendLog.kept);
     let count = 0;
-    for (let n = oldest; n < this.next; n++) if (startsWith(this.heads[n % SendLog.kept], prefix)) count++;
+    const compared = prefix.subarray(0, SendLog.headBytes);
+    for (let n = oldest; n < this.next; n++) if (startsWith(this.heads[n % SendLog.kept], compared)) count++;
     return { count, forgotten: oldest - from };
   }
 }
