@@ -12,6 +12,7 @@ const extensionId = `${packageJson.publisher}.${packageJson.name}`;
 const artifactsDir = join(repoRoot, 'test-artifacts');
 const inspectorScreenshot = join(artifactsDir, 'inspector.png');
 const uiTimeoutMs = 15_000;
+const extensionLoadTimeoutMs = 60_000;
 
 /** The title the palette shows for a contributed command: "Category: Title". */
 function paletteTitle(commandId) {
@@ -54,12 +55,17 @@ async function focusWorkbench(page) {
   await page.locator('.part.sidebar .composite.title .title-label').click({ timeout: uiTimeoutMs });
 }
 
+/** Runs a command from the palette by its title as shown there, with the focus taken out of any webview first. */
+async function runFromPalette(page, title) {
+  await focusWorkbench(page);
+  await runCommandFromPalette(page, title);
+}
+
 /** The text of the palette's entries for what is typed (after ">"), without running any. */
 async function paletteOffers(page, typed) {
   await focusWorkbench(page);
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.fill(`>${typed}`, { timeout: uiTimeoutMs });
+  await page.locator('.quick-input-widget input[type="text"]').fill(`>${typed}`, { timeout: uiTimeoutMs });
   // The list filters as one types; give it a moment to settle before reading it.
   await page.waitForTimeout(500);
   const offered = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
@@ -84,9 +90,22 @@ async function describeWebviews(page) {
 /** @type {{ title: string, run: (page: import('playwright-core').Page) => Promise<void> }[]} */
 export const browserChecks = [
   {
+    title: 'the ZeroMQ view offers the examples and Sniff Endpoint while nothing runs',
+    async run(page) {
+      // First check of a fresh window: the extension host may still be reading the extension's contributions.
+      await page.locator('.activitybar .action-item a[aria-label^="ZeroMQ"]').click({ timeout: extensionLoadTimeoutMs });
+      const welcome = page.locator('.welcome-view-content');
+      await welcome.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+      const text = await welcome.innerText();
+      for (const offer of ['Run Hello World (REQ/REP)', 'Run Pipeline (Manager/Workers/Sink)', 'Run Publish/Subscribe', 'Sniff Endpoint…']) {
+        if (!text.includes(offer)) throw new Error(`the welcome view does not offer "${offer}"; it shows: ${JSON.stringify(text)}`);
+      }
+    },
+  },
+  {
     title: 'Sniff Endpoint checks the target as it is typed and says what is wrong',
     async run(page) {
-      await runCommandFromPalette(page, paletteTitle('zmqInspector.sniffEndpoint'));
+      await runFromPalette(page, paletteTitle('zmqInspector.sniffEndpoint'));
       const input = page.locator('.quick-input-widget input[type="text"]');
       await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
       // With recent endpoints in the profile, a pick comes first: choose to type a new one.
@@ -103,29 +122,19 @@ export const browserChecks = [
     },
   },
   {
-    title: 'the ZeroMQ view offers the examples and Sniff Endpoint while nothing runs',
-    async run(page) {
-      await page.locator('.activitybar .action-item a[aria-label^="ZeroMQ"]').click({ timeout: uiTimeoutMs });
-      const welcome = page.locator('.welcome-view-content');
-      await welcome.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-      const text = await welcome.innerText();
-      for (const offer of ['Run Hello World (REQ/REP)', 'Run Pipeline (Manager/Workers/Sink)', 'Run Publish/Subscribe', 'Sniff Endpoint…']) {
-        if (!text.includes(offer)) throw new Error(`the welcome view does not offer "${offer}"; it shows: ${JSON.stringify(text)}`);
-      }
-    },
-  },
-  {
     title: 'the command palette opens the inspector webview',
     async run(page) {
-      await runCommandFromPalette(page, paletteTitle('zmqInspector.openInspector'));
+      await runFromPalette(page, paletteTitle('zmqInspector.openInspector'));
       await findWebviewFrame(page, webviewOfExtension(extensionId), 30_000);
+      // Wait for the inspector's own page: a webview takes the focus when it has loaded, which
+      // would close a palette the next check opened in the meantime.
+      await findWebviewFrame(page, '.list-grid', 30_000);
     },
   },
   {
     title: 'Run Example: Hello World from the palette shows REQ, REP and "Hello server" in the inspector and the run in the ZeroMQ view',
     async run(page) {
-      await focusWorkbench(page);
-      await runCommandFromPalette(page, paletteTitle('zmqInspector.runExampleHello'));
+      await runFromPalette(page, paletteTitle('zmqInspector.runExampleHello'));
       try {
         await findWebviewFrame(page, showsHelloWorld, 30_000);
       } catch (error) {
@@ -141,6 +150,8 @@ export const browserChecks = [
   {
     title: 'Reveal in Inspector on a connection of the ZeroMQ view narrows the inspector to that connection',
     async run(page) {
+      // Once the run has finished the view stops redrawing, so the row under the mouse stays put.
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'finished' }).first().waitFor({ timeout: uiTimeoutMs });
       const connection = page.locator('.part.sidebar .monaco-list-row', { hasText: 'REQ ⇄ REP' }).first();
       await connection.hover({ timeout: uiTimeoutMs });
       await connection.locator('.action-label[aria-label="Reveal in Inspector"]').click({ timeout: uiTimeoutMs });
@@ -167,12 +178,11 @@ export const browserChecks = [
   {
     title: 'the palette offers Pause Capture or Resume Capture, whichever applies',
     async run(page) {
-      await focusWorkbench(page);
       await expectOneOf(page, 'ZeroMQ: Pause Capture', 'ZeroMQ: Resume Capture');
-      await runCommandFromPalette(page, paletteTitle('zmqInspector.pauseCapture'));
+      await runFromPalette(page, paletteTitle('zmqInspector.pauseCapture'));
       await page.locator('.part.statusbar', { hasText: 'ZeroMQ paused' }).waitFor({ timeout: uiTimeoutMs });
       await expectOneOf(page, 'ZeroMQ: Resume Capture', 'ZeroMQ: Pause Capture');
-      await runCommandFromPalette(page, paletteTitle('zmqInspector.resumeCapture'));
+      await runFromPalette(page, paletteTitle('zmqInspector.resumeCapture'));
       await expectOneOf(page, 'ZeroMQ: Pause Capture', 'ZeroMQ: Resume Capture');
     },
   },

@@ -34,11 +34,15 @@ describe('Stop commands', () => {
   it('Stop Example with two running asks which one, and stops only the picked one', async () => {
     const first = await endlessHello();
     const second = await endlessHello();
-    const stopping = vscode.commands.executeCommand('zmqInspector.stopExample');
-    // The quick pick lists the runs in start order; accept the highlighted (first) entry.
-    await delay(500);
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    await stopping;
+    // The quick pick lists the runs in start order; accept the highlighted (first) entry. The host
+    // cannot see when the pick is on screen: an accept that comes too early closes it with nothing
+    // chosen (nothing stops), so the whole command is tried again, a bounded number of times.
+    for (let attempt = 1; attempt <= 5 && first.state === 'running'; attempt++) {
+      const stopping = vscode.commands.executeCommand('zmqInspector.stopExample');
+      await delay(300 * attempt);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await stopping;
+    }
     assert.equal(first.state, 'stopped');
     assert.equal(second.state, 'running');
     await assertRunPortsFree(first);
