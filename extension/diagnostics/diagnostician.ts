@@ -81,6 +81,14 @@ export class Diagnostician {
   /** One event from a sniffer, in the order the sniffer reported it. Never throws because of the event. */
   ingest(source: DiagnosticSource, event: SnifferEvent): void {
     if (this.disposed || event.type === 'relay-error') return;
+    try {
+      this.follow(source, event);
+    } catch (error) {
+      this.problem(`ingesting a ${String(event.type)} event`, error);
+    }
+  }
+
+  private follow(source: DiagnosticSource, event: Exclude<SnifferEvent, { type: 'relay-error' }>): void {
     // Traffic of a connection opened before this diagnostician existed is followed from there on;
     // a close or back-pressure report alone does not bring a connection back.
     const c = event.type === 'open' || event.type === 'zmtp' ? this.wire.get(source, event.conn, event.time) : this.wire.find(source.id, event.conn);

@@ -144,6 +144,14 @@ describe('diagnostics: the list', () => {
     assert.throws(() => new Diagnostician({ settings: { maxRefs: 1 } }), /maxRefs must be at least 2/);
   });
 
+  it('a malformed event never throws into the sniffer: it is recorded as a problem', () => {
+    const diagnostician = new Diagnostician({ clock: new ManualClock() });
+    assert.doesNotThrow(() => diagnostician.ingest({ id: 's', name: 's' }, { type: 'zmtp', conn: 1, dir: 'c2s', time: 1, event: null } as never));
+    assert.equal(diagnostician.problems.length, 1);
+    assert.match(diagnostician.problems[0], /^ingesting a zmtp event failed: TypeError/);
+    diagnostician.dispose();
+  });
+
   it('a disposed diagnostician ignores what it is still given and keeps no timers', () => {
     const clock = new ManualClock();
     const diagnostician = new Diagnostician({ clock });
