@@ -18,8 +18,8 @@ export class CaptureStatusBar implements vscode.Disposable {
   private sampledCount = 0;
   private sampledAt = Date.now();
   private shownPaused: boolean | undefined;
-  /** Messages per second over the last sampling interval. */
-  rate = 0;
+  /** Messages per second over the last sampling interval; undefined until one interval has passed. */
+  rate: number | undefined;
   /** Times the item was drawn: tests check the ≤ 2 per second bound with it. */
   draws = 0;
 
@@ -61,10 +61,11 @@ export class CaptureStatusBar implements vscode.Disposable {
     const running = this.runtime.live().length > 0;
     if (running && this.ticker === undefined) {
       this.sample();
+      this.rate = undefined;
       this.ticker = setInterval(() => this.tick(), STATUS_REFRESH_MS);
     } else if (!running && this.ticker !== undefined) {
       this.stopTicker();
-      this.rate = 0;
+      this.rate = undefined;
     }
     this.render.schedule();
   }
@@ -95,12 +96,12 @@ export class CaptureStatusBar implements vscode.Disposable {
     const examples = this.runtime.live('example').length;
     const sniffers = this.runtime.live('sniffer').length;
     const running = examples + sniffers > 0;
-    const rate = running ? ` ${formatRate(this.rate)} msg/s` : '';
+    const rate = running && this.rate !== undefined ? ` ${formatRate(this.rate)} msg/s` : '';
     this.item.text = paused ? `$(debug-pause) ZeroMQ paused${rate}` : `$(record) ZeroMQ${rate}`;
     this.item.backgroundColor = paused ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const { stored, capacity } = this.store.counts();
     const what = running ? `${plural(examples, 'example')} and ${plural(sniffers, 'sniffer')} running` : 'nothing running';
     this.item.tooltip = `ZeroMQ capture ${paused ? 'paused (new messages are not kept)' : 'recording'}: ${stored.toLocaleString('en')} of ${capacity.toLocaleString('en')} rows kept; ${what}. Click to open the inspector.`;
-    this.item.accessibilityInformation = { label: `ZeroMQ capture ${paused ? 'paused' : 'recording'}${running ? `, ${formatRate(this.rate)} messages per second` : ''}`, role: 'button' };
+    this.item.accessibilityInformation = { label: `ZeroMQ capture ${paused ? 'paused' : 'recording'}${rate ? `, ${formatRate(this.rate ?? 0)} messages per second` : ''}`, role: 'button' };
   }
 }
