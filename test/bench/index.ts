@@ -1,6 +1,7 @@
 // npm run bench: every figure measured side by side in one run on this machine, printed as a
 // table (and as Markdown with --markdown for the README). Speed targets live here, not in tests.
 import * as os from 'node:os';
+import { benchCapture } from './capture';
 import { benchDecoder } from './decoder';
 import { benchInspector } from './inspector';
 import { benchInspectorThroughSniffer } from './inspectorSniffer';
@@ -13,6 +14,7 @@ const suites: { title: string; run: () => Promise<Figure[]> }[] = [
   { title: 'sniffer', run: () => benchRelay({ observerFactory: decodingObserver }) },
   { title: 'inspector', run: benchInspector },
   { title: 'inspector-e2e', run: benchInspectorThroughSniffer },
+  { title: 'capture', run: benchCapture },
 ];
 
 function formatValue(value: number): string {
