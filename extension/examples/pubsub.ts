@@ -18,6 +18,11 @@ export const pubSubDefaults = { count: 30, rate: 10, prefixes: ['10001', '10002'
 
 /** Waits for every subscriber's subscription to reach the publisher, so no update is lost to a slow joiner. */
 const subscriptionWaitMs = 5000;
+/**
+ * The sniffer sees a SUBSCRIBE as it crosses the wire, a moment before libzmq's I/O thread has
+ * applied it to the PUB socket; publishing in that moment would still drop updates.
+ */
+const subscriptionSettleMs = 100;
 
 export async function startPubSub(options: PubSubOptions = {}): Promise<RunningExample> {
   const { count, rate, prefixes, topics } = { ...pubSubDefaults, ...options };
@@ -45,6 +50,7 @@ export async function startPubSub(options: PubSubOptions = {}): Promise<RunningE
 
     const finished = (async () => {
       if (!(await allSubscribed) && !session.stopped) session.log(`not every subscription arrived within ${subscriptionWaitMs} ms; early updates may be lost`);
+      await session.delay(subscriptionSettleMs);
       let sent = 0;
       await untilStopped(session, async () => {
         for (let i = 0; count === 0 || i < count; i++) {

@@ -2,6 +2,7 @@
 // its timers, and one stop() that frees them all.
 import type { Socket } from 'zeromq';
 import { Sniffer } from '../sniffer/sniffer';
+import { waitUntilReleased } from './portRelease';
 import type { SnifferEvent } from '../sniffer/types';
 import type { DecoderOptions } from '../zmtp/types';
 
@@ -40,6 +41,9 @@ export interface RunningExample {
   stop(): Promise<void>;
 }
 
+/** How long stop() waits for libzmq to let go of the ports the example bound. */
+export const PORT_RELEASE_WAIT_MS = 2000;
+
 type EventWatcher = (source: SnifferSource, event: SnifferEvent) => void;
 
 export class ExampleSession {
@@ -51,6 +55,8 @@ export class ExampleSession {
   private readonly watchers = new Set<EventWatcher>();
   private connectionCount = 0;
   private stopping: Promise<void> | undefined;
+  /** Bound endpoints that still accepted connections PORT_RELEASE_WAIT_MS after stop() (none, normally). */
+  unreleasedEndpoints: string[] = [];
 
   constructor(
     readonly exampleId: string,
@@ -151,10 +157,13 @@ export class ExampleSession {
       entry.wake();
     }
     this.timers.clear();
-    // close() alone lets libzmq release the port later, in its I/O thread; unbind() resolves once it has.
     await Promise.all(this.bound.map(({ socket, endpoint }) => socket.unbind(endpoint).catch(() => undefined)));
     for (const socket of this.sockets) socket.close();
     await Promise.all(this.sniffers.map((sniffer) => sniffer.stop()));
+    this.unreleasedEndpoints = await waitUntilReleased(
+      this.bound.map(({ endpoint }) => endpoint),
+      PORT_RELEASE_WAIT_MS,
+    );
   }
 }
 

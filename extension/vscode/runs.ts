@@ -4,10 +4,8 @@
 import type { ExampleInfo, ExampleOutcome, RunningExample, SnifferSource as ExampleSnifferSource } from '../examples';
 import type { SnifferSource } from '../protocol';
 import type { Sniffer } from '../sniffer/sniffer';
-import { waitUntilReleased } from './portRelease';
 
 /** How long a stop waits for libzmq to let go of the ports the example bound. */
-export const PORT_RELEASE_WAIT_MS = 2000;
 
 export type RunState = 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
 
@@ -82,8 +80,8 @@ export class ExampleRun implements RunBase {
     const running = this.running;
     if (!running) return Promise.resolve();
     if (this.state === 'running') this.state = 'stopping';
-    this.stopping ??= running.stop().then(async () => {
-      this.unreleased = await waitUntilReleased(running.session.snifferSources.map((source) => source.target), PORT_RELEASE_WAIT_MS);
+    this.stopping ??= running.stop().then(() => {
+      this.unreleased = running.session.unreleasedEndpoints;
     });
     return this.stopping;
   }

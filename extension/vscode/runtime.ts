@@ -8,7 +8,8 @@ import { formatEndpoint, isWildcardHost, parseEndpoint } from '../sniffer/endpoi
 import { Sniffer } from '../sniffer/sniffer';
 import type { SnifferEvent } from '../sniffer/types';
 import type { DecoderOptions } from '../zmtp/types';
-import { ExampleRun, isLive, PORT_RELEASE_WAIT_MS, SnifferRun, type Run } from './runs';
+import { PORT_RELEASE_WAIT_MS } from '../examples/session';
+import { ExampleRun, isLive, SnifferRun, type Run } from './runs';
 
 export interface RuntimeLog {
   info(message: string): void;

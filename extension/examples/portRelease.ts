@@ -1,6 +1,6 @@
 // libzmq closes a listening socket in its own I/O thread: zmq_unbind() and close() return before
-// the port is free. Stop promises free ports, so after an example stops the runtime waits here,
-// briefly and boundedly, until nothing accepts connections on the endpoints it had bound.
+// the port is free. Stop promises free ports, so an example's stop() waits here, briefly and
+// boundedly, until nothing accepts connections on the endpoints it had bound.
 import * as net from 'node:net';
 import { parseEndpoint } from '../sniffer/endpoint';
 
