@@ -73,7 +73,7 @@ describe('zmq-inspector CLI diagnostics', function () {
   });
 
   it('a healthy demo prints no diagnostic', async () => {
-    const { code, stdout } = await run(['demo', 'pubsub', '--json', '--count', '6', '--rate', '0']).done;
+    const { code, stdout } = await run(['demo', 'hello', '--json', '--count', '3', '--rate', '0']).done;
     assert.equal(code, 0, stdout);
     const lines = jsonLines(stdout);
     assert.deepEqual(
