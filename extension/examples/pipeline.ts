@@ -3,7 +3,7 @@
 // adds the sums up. Two forms: the slide diagram's (results PUSH -> PULL: nothing is lost) and the
 // slide code's (results PUB -> SUB: results published before a subscription arrives are lost).
 import * as zmq from 'zeromq';
-import { ExampleSession, untilStopped, type ExampleHooks, type RunningExample } from './session';
+import { ExampleSession, untilStopped, WIRE_TO_SOCKET_SETTLE_MS, type ExampleHooks, type RunningExample } from './session';
 
 export type PipelineForm = 'diagram' | 'code';
 
@@ -76,6 +76,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Runn
 
     const finished = (async () => {
       if (!(await workersReady) && !session.stopped) session.log(`only ${taskHandshakes} of ${workers} workers connected within ${connectWaitMs} ms`);
+      await session.delay(WIRE_TO_SOCKET_SETTLE_MS);
       await untilStopped(session, async () => {
         for (let task = 0; task < count; task++) {
           const start = task * taskSize;

@@ -1,7 +1,7 @@
 // The slides' Publish/Subscribe: a publisher binds and sends topic-prefixed updates; several
 // subscribers connect, each subscribed to a different prefix, and receive only what matches.
 import * as zmq from 'zeromq';
-import { ExampleSession, untilStopped, type ExampleHooks, type RunningExample } from './session';
+import { ExampleSession, untilStopped, WIRE_TO_SOCKET_SETTLE_MS, type ExampleHooks, type RunningExample } from './session';
 
 export interface PubSubOptions extends ExampleHooks {
   /** Updates to publish; 0 = until stopped. */
@@ -18,11 +18,7 @@ export const pubSubDefaults = { count: 30, rate: 10, prefixes: ['10001', '10002'
 
 /** Waits for every subscriber's subscription to reach the publisher, so no update is lost to a slow joiner. */
 const subscriptionWaitMs = 5000;
-/**
- * The sniffer sees a SUBSCRIBE as it crosses the wire, a moment before libzmq's I/O thread has
- * applied it to the PUB socket; publishing in that moment would still drop updates.
- */
-const subscriptionSettleMs = 100;
+
 
 export async function startPubSub(options: PubSubOptions = {}): Promise<RunningExample> {
   const { count, rate, prefixes, topics } = { ...pubSubDefaults, ...options };
@@ -50,7 +46,7 @@ export async function startPubSub(options: PubSubOptions = {}): Promise<RunningE
 
     const finished = (async () => {
       if (!(await allSubscribed) && !session.stopped) session.log(`not every subscription arrived within ${subscriptionWaitMs} ms; early updates may be lost`);
-      await session.delay(subscriptionSettleMs);
+      await session.delay(WIRE_TO_SOCKET_SETTLE_MS);
       let sent = 0;
       await untilStopped(session, async () => {
         for (let i = 0; count === 0 || i < count; i++) {

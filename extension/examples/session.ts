@@ -41,6 +41,13 @@ export interface RunningExample {
   stop(): Promise<void>;
 }
 
+/**
+ * The sniffer sees a READY or SUBSCRIBE as it crosses the wire, a moment before libzmq's I/O thread
+ * has acted on it (attached the pipe to PUSH's round robin, applied the subscription on the PUB).
+ * Examples that wait for such an event on the wire wait this much longer before sending.
+ */
+export const WIRE_TO_SOCKET_SETTLE_MS = 200;
+
 /** How long stop() waits for libzmq to let go of the ports the example bound. */
 export const PORT_RELEASE_WAIT_MS = 2000;
 

@@ -6,12 +6,16 @@ import { benchDecoder } from './decoder';
 import { benchInspector } from './inspector';
 import { benchInspectorThroughSniffer } from './inspectorSniffer';
 import { benchRelay } from './sniffer';
-import { decodingObserver } from './decodingObserver';
+import { Sniffer } from '../../extension/sniffer/sniffer';
 import type { Figure } from './figure';
 
 const suites: { title: string; run: () => Promise<Figure[]> }[] = [
   { title: 'decoder', run: benchDecoder },
-  { title: 'sniffer', run: () => benchRelay({ observerFactory: decodingObserver }) },
+  {
+    title: 'sniffer',
+    // The whole Sniffer (relay, decoder, typed events, per-connection counters), events counted only.
+    run: () => benchRelay({ label: 'through the sniffer (decoding)', startForwarder: (target) => Sniffer.start({ listen: 'tcp://127.0.0.1:0', target, onEvent: () => undefined }) }),
+  },
   { title: 'inspector', run: benchInspector },
   { title: 'inspector-e2e', run: benchInspectorThroughSniffer },
   { title: 'capture', run: benchCapture },

@@ -6,13 +6,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Relay } from '../../extension/sniffer/relay';
-import type { RelayObserver } from '../../extension/sniffer/types';
-import type { LatencyResult, PeerParameters, ThroughputResult } from './peers';import type { Figure } from './figure';
+import type { Figure } from './figure';
+import type { LatencyResult, PeerParameters, ThroughputResult } from './peers';
 
+/** Something that listens, forwards to `target`, and can be stopped: the bare relay or a whole Sniffer. */
+export interface Forwarder {
+  listenEndpoint: string;
+  stop(): Promise<void>;
+}
 
 export interface RelayBenchOptions {
-  /** Makes the observer for each relay run, e.g. one that decodes ZMTP. */
-  observerFactory?: () => RelayObserver;
+  /** What sits between the peers on the 'relay' route; default: the bare relay, no observer. */
+  startForwarder?: (target: string) => Promise<Forwarder>;
+  /** Names that route in the figures, e.g. "through the sniffer (decoding)". */
+  label?: string;
   /** Alternating direct/relay rounds; the median of each is reported. */
   rounds?: number;
 }
@@ -26,16 +33,17 @@ const LATENCY = { count: 5_000, warmup: 500, size: MESSAGE_BYTES, lifetimeMs: 30
 export async function benchRelay(options: RelayBenchOptions = {}): Promise<Figure[]> {
   const peers = peersScript();
   const rounds = options.rounds ?? 3;
+  const startForwarder = options.startForwarder ?? ((target: string) => Relay.start({ listen: 'tcp://127.0.0.1:0', target }));
   const rates: Record<Route, number[]> = { direct: [], relay: [] };
   const latencies: Record<Route, LatencyResult[]> = { direct: [], relay: [] };
   for (let round = 0; round < rounds; round++) {
     for (const route of ['direct', 'relay'] as Route[]) {
-      const throughput = await measure<ThroughputResult>(peers, route, ['pull', 'push'], THROUGHPUT, options.observerFactory);
+      const throughput = await measure<ThroughputResult>(peers, route, ['pull', 'push'], THROUGHPUT, startForwarder);
       rates[route].push(throughput.received / throughput.seconds);
-      latencies[route].push(await measure<LatencyResult>(peers, route, ['rep', 'req'], LATENCY, options.observerFactory));
+      latencies[route].push(await measure<LatencyResult>(peers, route, ['rep', 'req'], LATENCY, startForwarder));
     }
   }
-  const via = options.observerFactory ? 'through relay + observer' : 'through relay';
+  const via = options.label ?? 'through the relay';
   const rate = { direct: median(rates.direct), relay: median(rates.relay) };
   const p50 = { direct: median(latencies.direct.map((l) => l.p50)), relay: median(latencies.relay.map((l) => l.p50)) };
   const p99 = { direct: median(latencies.direct.map((l) => l.p99)), relay: median(latencies.relay.map((l) => l.p99)) };
@@ -53,13 +61,13 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Figur
 }
 
 /** Runs one binder/connecter pair, with or without a relay between them, and returns the reporting peer's result. */
-async function measure<T>(peers: string, route: Route, [binderRole, connecterRole]: [string, string], parameters: Omit<PeerParameters, 'endpoint'>, observerFactory?: () => RelayObserver): Promise<T> {
+async function measure<T>(peers: string, route: Route, [binderRole, connecterRole]: [string, string], parameters: Omit<PeerParameters, 'endpoint'>, startForwarder: (target: string) => Promise<Forwarder>): Promise<T> {
   const binder = new Peer(peers, binderRole, parameters);
   let connecter: Peer | undefined;
-  let relay: Relay | undefined;
+  let relay: Forwarder | undefined;
   try {
     const { endpoint } = await binder.next<{ endpoint: string }>();
-    if (route === 'relay') relay = await Relay.start({ listen: 'tcp://127.0.0.1:0', target: endpoint, observer: observerFactory?.() });
+    if (route === 'relay') relay = await startForwarder(endpoint);
     connecter = new Peer(peers, connecterRole, { ...parameters, endpoint: relay?.listenEndpoint ?? endpoint });
     // The pull side (binder) reports throughput; the req side (connecter) reports latency.
     return await (binderRole === 'pull' ? binder : connecter).next<T>();
