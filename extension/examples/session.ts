@@ -4,7 +4,7 @@ import type { Socket } from 'zeromq';
 import { Sniffer } from '../sniffer/sniffer';
 import { waitUntilReleased } from './portRelease';
 import type { SnifferEvent } from '../sniffer/types';
-import type { DecoderOptions } from '../zmtp/types';
+import type { DecoderOptions, Direction } from '../zmtp/types';
 
 /** Which sniffer an event came from. */
 export interface SnifferSource {
@@ -16,6 +16,8 @@ export interface SnifferSource {
 
 export interface ExampleHooks {
   onEvent?(source: SnifferSource, event: SnifferEvent): void;
+  /** Every chunk a sniffer relays (after its onEvent calls for it), e.g. to record the raw traffic. */
+  onData?(source: SnifferSource, conn: number, dir: Direction, chunk: Buffer): void;
   /** What the example's programs print (the slides' print statements). */
   onLog?(line: string): void;
   decoder?: DecoderOptions;
@@ -104,6 +106,7 @@ export class ExampleSession {
       decoder: this.hooks.decoder,
       nextConnectionId: () => ++this.connectionCount,
       onEvent: (event) => this.dispatch(source, event),
+      onData: this.hooks.onData && ((conn, dir, chunk) => this.hooks.onData?.(source, conn, dir, chunk)),
     });
     source.listen = sniffer.listenEndpoint;
     this.sniffers.push(sniffer);
