@@ -217,6 +217,36 @@ export interface FrameSummary {
   truncated: boolean;
 }
 
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+/** Diagnoses listed in the inspector; more are counted in `DiagnosticsState.omitted`. */
+export const MAX_DIAGNOSTICS_LISTED = 200;
+/** Connections named per diagnosis (its evidence is bounded by the engine too). */
+export const MAX_DIAGNOSTIC_CONNECTIONS = 20;
+
+/** One diagnosis (see extension/diagnostics/types.ts), as the inspector shows it. */
+export interface DiagnosticSummary {
+  /** Stable for the cause; `revealDiagnostic` names it. */
+  id: string;
+  ruleNumber: number;
+  title: string;
+  severity: DiagnosticSeverity;
+  message: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Connection keys (see TopologyEdge.id) of the evidence, oldest first. */
+  connections: string[];
+  /** Labels of sockets the extension runs that the evidence names. */
+  sockets: string[];
+}
+
+export interface DiagnosticsState {
+  items: DiagnosticSummary[];
+  /** Diagnoses not listed because of MAX_DIAGNOSTICS_LISTED. */
+  omitted: number;
+}
+
 export type HostToWebview =
   | {
       type: 'snapshot';
@@ -229,6 +259,8 @@ export type HostToWebview =
       tail?: TailRows;
       /** Set when the host chose the filter (e.g. "Reveal in Inspector"): the view adopts it. */
       filter?: RowFilter;
+      /** Present when the host diagnoses traffic. */
+      diagnostics?: DiagnosticsState;
     }
   | {
       type: 'update';
@@ -238,13 +270,17 @@ export type HostToWebview =
       topology?: TopologyDelta;
       sources?: SnifferSource[];
       tail?: TailRows;
+      /** Only when the diagnoses changed since the last post. */
+      diagnostics?: DiagnosticsState;
     }
   | { type: 'rows'; requestId: number; generation: number; start: number; rows: RowSummary[]; view: ViewInfo }
   | { type: 'detail'; seq: number; detail?: RowDetail; missing?: string }
   | { type: 'frames'; seq: number; frames: FrameSummary[]; omitted: number; missing?: string }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
   /** The host applied this filter (e.g. "Reveal in Inspector"); the view shows it in its controls. */
-  | { type: 'applyFilter'; filter: RowFilter };
+  | { type: 'applyFilter'; filter: RowFilter }
+  /** The answer to `revealDiagnostic`: the first stored row of its evidence, if any is still stored. */
+  | { type: 'diagnosticTarget'; id: string; seq?: number };
 
 /** What the webview keeps across reloads with vscode.setState, and hands back in `ready`. */
 export interface ViewState {
@@ -267,7 +303,9 @@ export type WebviewToHost =
   | { type: 'requestDetail'; seq: number }
   | { type: 'requestFrames'; seq: number }
   | { type: 'setPaused'; paused: boolean }
-  | { type: 'clear' };
+  | { type: 'clear' }
+  /** Filter the list to a diagnosis's connections and find its first stored row. */
+  | { type: 'revealDiagnostic'; id: string };
 
 /** Upper bound for visibleCount: a viewport never shows more rows than this. */
 export const MAX_VISIBLE_ROWS = 400;
@@ -343,6 +381,9 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | string {
       return { type: 'setPaused', paused: value.paused };
     case 'clear':
       return { type: 'clear' };
+    case 'revealDiagnostic':
+      if (typeof value.id !== 'string' || value.id.length === 0 || value.id.length > 1000) return 'revealDiagnostic needs the diagnosis id (a string of 1 to 1000 characters)';
+      return { type: 'revealDiagnostic', id: value.id };
     default:
       return `unknown message type "${value.type}"`;
   }

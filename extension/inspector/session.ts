@@ -8,11 +8,13 @@ import {
   mergeFilter,
   parseWebviewMessage,
   PROTOCOL_VERSION,
+  type DiagnosticsState,
   type HostToWebview,
   type RowFilter,
   type TailRows,
   type WebviewToHost,
 } from '../protocol';
+import { firstEvidenceRow, summarize, type DiagnosticsFeed } from './diagnosticsFeed';
 import type { CaptureStore } from './store';
 import type { FilteredView } from './view';
 
@@ -45,6 +47,8 @@ export interface SessionOptions {
   controls?: InspectorControls;
   /** Where to report webview messages that were refused (default: dropped with a notice to the webview). */
   onProtocolError?: (message: string) => void;
+  /** The diagnoses to show; posted with updates only when they changed. */
+  diagnostics?: DiagnosticsFeed;
 }
 
 export class InspectorSession {
@@ -63,6 +67,8 @@ export class InspectorSession {
   private scanTimer: unknown;
   private lastPosted = '';
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeDiagnostics: () => void;
+  private diagnosticsVersion = -1;
   private disposed = false;
   /** A filter the host asked for before the webview was ready. */
   private pendingFocus: Partial<RowFilter> | undefined;
@@ -80,6 +86,7 @@ export class InspectorSession {
     this.scanSlice = options.scanSliceRows ?? 50_000;
     this.controls = options.controls ?? { setPaused: (paused) => store.setPaused(paused), clear: () => store.clear() };
     this.unsubscribe = store.onChange(() => this.markDirty());
+    this.unsubscribeDiagnostics = options.diagnostics?.onChange(() => this.markDirty()) ?? (() => undefined);
   }
 
   /** A message from the webview (unchecked: it is validated here). */
@@ -115,6 +122,7 @@ export class InspectorSession {
     if (this.disposed) return;
     this.disposed = true;
     this.unsubscribe();
+    this.unsubscribeDiagnostics();
     for (const timer of [this.flushTimer, this.rateTimer, this.scanTimer]) if (timer !== undefined) this.clock.clearTimeout(timer);
     this.flushTimer = this.rateTimer = this.scanTimer = undefined;
     if (this.view) this.store.disposeView(this.view);
@@ -160,6 +168,9 @@ export class InspectorSession {
       case 'clear':
         this.controls.clear();
         break;
+      case 'revealDiagnostic':
+        this.revealDiagnostic(message.id);
+        break;
     }
   }
 
@@ -193,6 +204,7 @@ export class InspectorSession {
       sources: this.store.sources(),
       tail: this.follow ? this.tail(view) : undefined,
       filter,
+      diagnostics: this.diagnosticsIfChanged(true),
     });
     this.lastFlush = this.clock.now();
     this.startRates();
@@ -241,7 +253,7 @@ export class InspectorSession {
     const topology = this.store.topology;
     const counts = this.store.counts();
     const info = view.info();
-    const key = `${this.store.paused}|${counts.captured}|${counts.stored}|${counts.droppedWhilePaused}|${info.generation}|${info.base}|${info.length}|${info.scanning}|${topology.version}`;
+    const key = `${this.store.paused}|${counts.captured}|${counts.stored}|${counts.droppedWhilePaused}|${info.generation}|${info.base}|${info.length}|${info.scanning}|${topology.version}|${this.options.diagnostics?.version}`;
     if (key === this.lastPosted) return;
     this.lastPosted = key;
     if (topology.version !== this.topologyVersion) {
@@ -251,10 +263,29 @@ export class InspectorSession {
         this.sendSnapshot();
         return;
       }
-      this.send({ type: 'update', paused: this.store.paused, counts, view: info, topology: delta, sources: this.store.sources(), tail: this.follow ? this.tail(view) : undefined });
+      this.send({ type: 'update', paused: this.store.paused, counts, view: info, topology: delta, sources: this.store.sources(), tail: this.follow ? this.tail(view) : undefined, diagnostics: this.diagnosticsIfChanged() });
       return;
     }
-    this.send({ type: 'update', paused: this.store.paused, counts, view: info, tail: this.follow ? this.tail(view) : undefined });
+    this.send({ type: 'update', paused: this.store.paused, counts, view: info, tail: this.follow ? this.tail(view) : undefined, diagnostics: this.diagnosticsIfChanged() });
+  }
+
+  private diagnosticsIfChanged(always = false): DiagnosticsState | undefined {
+    const feed = this.options.diagnostics;
+    if (!feed || (!always && feed.version === this.diagnosticsVersion)) return undefined;
+    this.diagnosticsVersion = feed.version;
+    return feed.state();
+  }
+
+  /** Narrows the list to the diagnosis's connections and tells the webview which row shows it first. */
+  private revealDiagnostic(id: string): void {
+    const diagnostic = this.options.diagnostics?.find(id);
+    if (!diagnostic) {
+      this.send({ type: 'notice', level: 'info', message: 'That diagnosis is no longer listed (the capture was cleared since); the list shows the current ones.' });
+      return;
+    }
+    const connections = summarize(diagnostic).connections;
+    if (connections.length > 0) this.focus({ connections, node: undefined });
+    this.send({ type: 'diagnosticTarget', id, seq: firstEvidenceRow(this.store, diagnostic) });
   }
 
   /** Edge rates need sampling while traffic flows, and once more after it stops so they fall to zero. */
