@@ -18,11 +18,16 @@ export interface StoreOptions {
   detailBudgetBytes?: number;
   /** Bytes of frame bodies kept per row for its details (default 256 KiB). */
   detailBytesPerRow?: number;
+  /** Payload bytes in a row's one-line preview and in each listed frame's (default 64; 8 to 4096). */
+  previewBytes?: number;
 }
 
 export const DEFAULT_CAPACITY = 100_000;
 export const MIN_CAPACITY = 100;
 export const MAX_CAPACITY = 10_000_000;
+export const DEFAULT_PREVIEW_BYTES = 64;
+export const MIN_PREVIEW_BYTES = 8;
+export const MAX_PREVIEW_BYTES = 4096;
 /** Frames of one message kept for its details; the rest are counted. */
 export const MAX_FRAMES_STORED = 1024;
 const SLAB_BYTES = 1 << 20;
@@ -70,6 +75,7 @@ export class CaptureStore implements ViewHost {
   private columns: RowColumns;
   private readonly arena: ByteArena;
   private readonly detailBytesPerRow: number;
+  private previewBytes: number;
   private readonly objects = new Map<number, StoredObject>();
   private objectBytes = 0;
   private readonly objectBudget: number;
@@ -92,6 +98,7 @@ export class CaptureStore implements ViewHost {
     const capacity = checkedOption('capacity', options.capacity, DEFAULT_CAPACITY, MIN_CAPACITY, MAX_CAPACITY);
     const budget = checkedOption('detailBudgetBytes', options.detailBudgetBytes, 64 << 20, 2 * SLAB_BYTES, 2 ** 40);
     this.detailBytesPerRow = checkedOption('detailBytesPerRow', options.detailBytesPerRow, 256 << 10, 0, SLAB_BYTES - MAX_FRAMES_STORED * FRAME_RECORD_HEADER - 2);
+    this.previewBytes = checkedOption('previewBytes', options.previewBytes, DEFAULT_PREVIEW_BYTES, MIN_PREVIEW_BYTES, MAX_PREVIEW_BYTES);
     this.columns = new RowColumns(capacity);
     this.arena = new ByteArena(budget, SLAB_BYTES);
     this.objectBudget = Math.max(1 << 20, budget / 4);
@@ -99,6 +106,11 @@ export class CaptureStore implements ViewHost {
 
   get capacity(): number {
     return this.columns.capacity;
+  }
+
+  /** Payload bytes shown in a row's preview. */
+  get previewLength(): number {
+    return this.previewBytes;
   }
 
   /** Called (synchronously, so keep it cheap) after every change. Returns a function that unsubscribes. */
@@ -314,6 +326,20 @@ export class CaptureStore implements ViewHost {
     for (const listener of this.listeners) listener();
   }
 
+  /**
+   * Changes how many payload bytes previews show. Previews are made when a row is shown, from the
+   * bytes kept for its details, so the new length applies to every row shown from now on; a row
+   * whose details were released keeps its short stored preview. Views start a new generation, so
+   * the webview fetches its rows again.
+   */
+  setPreviewBytes(bytes: number): void {
+    const checked = checkedOption('previewBytes', bytes, DEFAULT_PREVIEW_BYTES, MIN_PREVIEW_BYTES, MAX_PREVIEW_BYTES);
+    if (checked === this.previewBytes) return;
+    this.previewBytes = checked;
+    this.resetViews();
+    for (const listener of this.listeners) listener();
+  }
+
   // ---- Views ---------------------------------------------------------------------------------
 
   createView(filter: RowFilter): FilteredView {
@@ -381,7 +407,7 @@ export class CaptureStore implements ViewHost {
       flags: columns.flags[slot],
       size: columns.size[slot],
       frames: columns.frames[slot],
-      preview: this.previewText(slot, kind, conn, object),
+      preview: this.previewText(seq, slot, kind, conn, object),
     };
     if (dir) {
       row.dir = dir;
@@ -395,13 +421,13 @@ export class CaptureStore implements ViewHost {
     return row;
   }
 
-  private previewText(slot: number, kind: RowKind, conn: Connection | undefined, object: StoredObject | undefined): string {
+  private previewText(seq: number, slot: number, kind: RowKind, conn: Connection | undefined, object: StoredObject | undefined): string {
     const bytes = this.columns.previewOf(slot);
     switch (kind) {
       case 'message':
-        return framePreview(bytes);
+        return this.messagePreview(seq, bytes);
       case 'command':
-        return object?.kind === 'command' ? commandPreview(object.event) : previewLine(bytes, PREVIEW_BYTES);
+        return object?.kind === 'command' ? commandPreview(object.event, this.previewBytes) : previewLine(bytes, Math.min(PREVIEW_BYTES, this.previewBytes));
       case 'greeting':
         return object?.kind === 'greeting' ? greetingPreview(object.event) : 'greeting';
       case 'open':
@@ -413,15 +439,25 @@ export class CaptureStore implements ViewHost {
     }
   }
 
-  /** The frames kept for a message row, as views valid until the next ingest. */
-  storedFrames(seq: number): { frames: StoredFrame[]; released: boolean } {
+  /** From the frames kept for details when they hold at least a preview's worth, else from the row's stored preview. */
+  private messagePreview(seq: number, stored: Uint8Array): string {
+    if (this.detailBytesPerRow >= Math.min(this.previewBytes, PREVIEW_BYTES)) {
+      // A frame takes at least one byte of the preview's room, so no more frames than that are read.
+      const { frames, released } = this.storedFrames(seq, this.previewBytes);
+      if (!released && frames.length > 0) return framesPreview(frames, this.previewBytes);
+    }
+    return framePreview(stored, this.previewBytes);
+  }
+
+  /** The frames kept for a message row (the first `maxFrames`), as views valid until the next ingest. */
+  storedFrames(seq: number, maxFrames = MAX_FRAMES_STORED): { frames: StoredFrame[]; released: boolean } {
     if (!this.has(seq)) return { frames: [], released: true };
     const position = this.columns.detail[this.columns.slot(seq)];
     const located = position >= 0 ? this.arena.locate(position) : undefined;
     if (!located) return { frames: [], released: position >= 0 };
     const { buffer } = located;
     let at = located.offset;
-    const count = buffer.readUInt16BE(at);
+    const count = Math.min(buffer.readUInt16BE(at), maxFrames);
     at += 2;
     const frames: StoredFrame[] = [];
     for (let i = 0; i < count; i++) {
@@ -474,7 +510,7 @@ export class CaptureStore implements ViewHost {
     if (released) return { frames: [], omitted: 0, missing: 'The frames of this row were released to keep memory within its budget.' };
     const total = this.columns.frames[this.columns.slot(seq)];
     return {
-      frames: frames.slice(0, max).map((frame, index) => ({ index, flags: frame.flags, size: frame.size, preview: previewLine(frame.body, 64, frame.size), truncated: frame.truncated })),
+      frames: frames.slice(0, max).map((frame, index) => ({ index, flags: frame.flags, size: frame.size, preview: previewLine(frame.body, this.previewBytes, frame.size), truncated: frame.truncated })),
       omitted: Math.max(0, total - Math.min(max, frames.length)),
     };
   }
@@ -485,16 +521,39 @@ export class CaptureStore implements ViewHost {
   }
 }
 
-/** "∅ · Hello": frames of the preview bytes, empty ones as ∅. */
-export function framePreview(bytes: Uint8Array): string {
+/** One frame's part of a message preview: ∅ for an empty frame, else its first `count` bytes (marked when cut). */
+function framePart(body: Uint8Array, count: number, size: number): string {
+  return size === 0 ? '∅' : previewLine(body, count, size);
+}
+
+/**
+ * "∅ · Hello": the frames of a message within `maxBytes`, each counted as one byte more than its
+ * body (as in the stored preview), so a message of many empty frames still has a short preview.
+ */
+export function framesPreview(frames: readonly StoredFrame[], maxBytes: number): string {
+  const parts: string[] = [];
+  let room = maxBytes;
+  for (let i = 0; i < frames.length && room > 1; i++) {
+    const count = Math.min(frames[i].body.length, room - 1);
+    parts.push(framePart(frames[i].body, count, frames[i].size));
+    room -= 1 + count;
+  }
+  return parts.join(' · ');
+}
+
+/** The same from a row's stored preview bytes: per frame a length byte (bit 7: cut) and the first bytes. */
+export function framePreview(bytes: Uint8Array, maxBytes = PREVIEW_BYTES): string {
   const parts: string[] = [];
   let at = 0;
-  while (at < bytes.length) {
+  let room = maxBytes;
+  while (at < bytes.length && room > 1) {
     const header = bytes[at];
-    const count = header & 0x7f;
+    const kept = header & 0x7f;
+    const count = Math.min(kept, room - 1);
     const body = bytes.subarray(at + 1, at + 1 + count);
-    parts.push(count === 0 && !(header & 0x80) ? '∅' : previewLine(body, count, header & 0x80 ? count + 1 : count));
-    at += 1 + count;
+    parts.push(framePart(body, count, header & 0x80 || count < kept ? kept + 1 : kept));
+    at += 1 + kept;
+    room -= 1 + count;
   }
   return parts.join(' · ');
 }
@@ -503,10 +562,10 @@ function greetingPreview(event: GreetingEvent): string {
   return visibleText(`ZMTP ${event.version} ${event.mechanism}${event.socketType ? ` ${event.socketType}` : ''}`);
 }
 
-function commandPreview(event: CommandEvent): string {
+function commandPreview(event: CommandEvent, topicBytes: number): string {
   const parts: string[] = [];
   if (event.metadata) for (const entry of event.metadata.slice(0, 4)) parts.push(`${entry.name}=${entry.text ?? previewLine(entry.value, 16)}`);
-  if (event.topic) parts.push(event.topic.length ? `topic ${previewLine(event.topic, 48)}` : 'topic (all)');
+  if (event.topic) parts.push(event.topic.length ? `topic ${previewLine(event.topic, topicBytes)}` : 'topic (all)');
   if (event.ttl !== undefined) parts.push(`ttl ${(event.ttl / 10).toFixed(1)} s`);
   if (event.context?.length) parts.push(`context ${previewLine(event.context, 16)}`);
   if (event.reason !== undefined) parts.push(`reason ${event.reason}`);

@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
   const reportProblems = (read: ReadSettings) => read.problems.forEach((problem) => notifier.warn(problem, [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'zmqInspector') }]));
   reportProblems(current);
 
-  const store = new CaptureStore({ capacity: current.settings.captureLimit });
+  const store = new CaptureStore({ capacity: current.settings.captureLimit, previewBytes: current.settings.previewBytes });
   const runtime = new Runtime(store, {
     log,
     decoderOptions: () => ({ revealPasswords: current.settings.revealPlainPasswords }),
@@ -60,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
         store.setCapacity(read.settings.captureLimit);
         log.info(`Capture limit is now ${read.settings.captureLimit.toLocaleString('en')} rows`);
       }
+      if (changed('previewBytes')) store.setPreviewBytes(read.settings.previewBytes);
     }),
   );
   log.info(`ZeroMQ Inspector ${context.extension.packageJSON.version} active; capture limit ${store.capacity.toLocaleString('en')} rows`);

@@ -2,7 +2,7 @@
 // the nearest allowed one and reported, so a typo in settings.json never stops the extension.
 import { isIPv6 } from 'node:net';
 import * as vscode from 'vscode';
-import { DEFAULT_CAPACITY, MAX_CAPACITY, MIN_CAPACITY } from '../inspector/store';
+import { DEFAULT_CAPACITY, DEFAULT_PREVIEW_BYTES, MAX_CAPACITY, MAX_PREVIEW_BYTES, MIN_CAPACITY, MIN_PREVIEW_BYTES } from '../inspector/store';
 import { EndpointError, parseEndpoint } from '../sniffer/endpoint';
 
 export const SECTION = 'zmqInspector';
@@ -16,9 +16,6 @@ export interface Settings {
 }
 
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
-export const MIN_PREVIEW_BYTES = 0;
-export const MAX_PREVIEW_BYTES = 4096;
-const DEFAULT_PREVIEW_BYTES = 64;
 
 export interface ReadSettings {
   settings: Settings;

@@ -53,14 +53,79 @@ describe('CaptureStore', () => {
     assert.equal(store.summary(store.endSeq - 1)?.preview, '0x ff fe 00 01');
   });
 
-  it('cuts long previews and marks them, without keeping more than the preview bytes in the row', () => {
+  it('cuts long previews to the preview length (64 bytes by default) and marks them', () => {
     const { store, feed } = storeWithFeed();
     feed.handshake(frontend, 1, 'PUB', 'SUB');
     feed.zmtp(frontend, 1, 'c2s', message('x'.repeat(10_000)));
     const row = store.summary(store.endSeq - 1);
     assert.ok(row);
-    assert.ok(row.preview.length <= 50, `preview is ${row.preview.length} characters`);
-    assert.ok(row.preview.endsWith('…'));
+    assert.equal(store.previewLength, 64);
+    assert.equal(row.preview, `${'x'.repeat(63)}…`, 'one byte of the 64 counts the frame, as in the stored preview');
+  });
+
+  describe('preview length (the zmqInspector.previewBytes setting)', () => {
+    const long = (n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+
+    it('takes the preview length from the options, for row and frame previews', () => {
+      const { store, feed } = storeWithFeed({ previewBytes: 200 });
+      feed.handshake(frontend, 1, 'DEALER', 'ROUTER');
+      feed.zmtp(frontend, 1, 'c2s', message('', long(1000)));
+      assert.equal(store.summary(store.endSeq - 1)?.preview, `∅ · ${long(198)}…`, 'two frames take 200 bytes: 1 + 0, then 1 + 198');
+      const listed = store.frameSummaries(store.endSeq - 1, 10).frames.map((f) => f.preview);
+      assert.deepEqual(listed, ['', `${long(200)}…`]);
+    });
+
+    it('setPreviewBytes applies to every row shown from then on, and starts a new view generation', () => {
+      const { store, feed } = storeWithFeed();
+      feed.handshake(frontend, 1, 'PUSH', 'PULL');
+      feed.zmtp(frontend, 1, 'c2s', message(long(5000)));
+      const view = store.createView({});
+      const generation = view.generation;
+      let changes = 0;
+      store.onChange(() => (changes += 1));
+
+      store.setPreviewBytes(1000);
+      assert.equal(store.previewLength, 1000);
+      assert.equal(store.summary(store.endSeq - 1)?.preview, `${long(999)}…`);
+      assert.equal(store.frameSummaries(store.endSeq - 1, 1).frames[0].preview, `${long(1000)}…`);
+      assert.notEqual(view.generation, generation, 'the webview must fetch its rows again');
+      assert.equal(changes, 1);
+
+      store.setPreviewBytes(8);
+      assert.equal(store.summary(store.endSeq - 1)?.preview, `${long(7)}…`);
+      feed.zmtp(frontend, 1, 'c2s', message('short'));
+      assert.equal(store.summary(store.endSeq - 1)?.preview, 'short', 'a payload that fits is not marked');
+      const changesBefore = changes;
+      store.setPreviewBytes(8);
+      assert.equal(changes, changesBefore, 'setting the same length again changes nothing');
+    });
+
+    it('shows hex previews and command topics within the preview length', () => {
+      const { store, feed } = storeWithFeed({ previewBytes: 8 });
+      feed.handshake(frontend, 1, 'SUB', 'PUB');
+      feed.zmtp(frontend, 1, 'c2s', message(new Uint8Array(100).fill(0xfe)));
+      assert.equal(store.summary(store.endSeq - 1)?.preview, `0x ${'fe '.repeat(6)}fe…`);
+      feed.zmtp(frontend, 1, 'c2s', subscribe('weather.zurich'));
+      assert.equal(store.summary(store.endSeq - 1)?.preview, 'topic weather.…');
+    });
+
+    it('falls back to the short preview stored with the row once its details are released', () => {
+      const { store, feed } = storeWithFeed({ previewBytes: 1000, detailBudgetBytes: 2 << 20, detailBytesPerRow: 100_000 });
+      feed.handshake(frontend, 1, 'PUSH', 'PULL');
+      for (let i = 0; i < 60; i++) feed.zmtp(frontend, 1, 'c2s', message(long(150_000)));
+      assert.equal(store.summary(store.endSeq - 1)?.preview, `${long(999)}…`);
+      const released = store.summary(store.endSeq - 60)?.preview ?? '';
+      assert.equal(released, `${long(47)}…`, 'the 48 bytes every row keeps');
+    });
+
+    it('refuses lengths outside 8 to 4096 bytes and says which', () => {
+      const store = new CaptureStore();
+      for (const bad of [7, 4097, 1.5, Number.NaN]) {
+        assert.throws(() => store.setPreviewBytes(bad), { name: 'RangeError', message: new RegExp(`previewBytes must be a whole number from 8 to 4096, got ${bad}`) });
+      }
+      assert.throws(() => new CaptureStore({ previewBytes: 0 }), /previewBytes must be a whole number from 8 to 4096, got 0/);
+      assert.equal(store.previewLength, 64, 'a refused length leaves the old one');
+    });
   });
 
   it('keeps message bytes for details within the per-row limit and releases the oldest details past the budget', () => {
