@@ -2,6 +2,8 @@
 // problem becomes a notification with a next step, so nothing reaches the extension host.
 import * as vscode from 'vscode';
 import type { ExampleId } from '../examples';
+import { openCapture, saveCapture, trackRecordingBudget } from './captureCommands';
+import { capturePort } from './capturePort';
 import type { InspectorFocus } from './inspector';
 import { runExample, stopAll, stopRuns, stopTreeItem, runKeyOf } from './runCommands';
 import type { Services } from './services';
@@ -35,7 +37,10 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     'zmqInspector.sniffEndpoint': (args) => sniffEndpoint(services, args),
     'zmqInspector.pauseCapture': () => store.setPaused(true),
     'zmqInspector.resumeCapture': () => store.setPaused(false),
-    'zmqInspector.clearCapture': () => store.clear(),
+    'zmqInspector.clearCapture': () => (store.clear(), runtime.recording.clear()),
+    'zmqInspector.saveCapture': (args) => saveCapture(services, args),
+    'zmqInspector.openCapture': (args) => openCapture(services, args),
+    'zmqInspector.capturePort': (args) => capturePort(services, args),
     'zmqInspector.stopItem': (node) => stopTreeItem(services, node),
     'zmqInspector.dismissItem': (node) => {
       const key = runKeyOf(node);
@@ -45,7 +50,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
   };
   for (const [command, id] of Object.entries(exampleCommands)) handlers[command] = (args) => runExample(services, id, args);
 
-  return Object.entries(handlers).map(([command, handler]) =>
+  const commands = Object.entries(handlers).map(([command, handler]) =>
     vscode.commands.registerCommand(command, async (...args: unknown[]) => {
       try {
         return await handler(...args);
@@ -55,6 +60,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
       }
     }),
   );
+  return [...commands, trackRecordingBudget(services)];
 }
 
 /** Keeps the context key that shows either Pause Capture or Resume Capture in step with the store. */

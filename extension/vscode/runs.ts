@@ -4,6 +4,7 @@
 import type { ExampleInfo, ExampleOutcome, RunningExample, SnifferSource as ExampleSnifferSource } from '../examples';
 import type { SnifferSource } from '../protocol';
 import type { Sniffer } from '../sniffer/sniffer';
+import type { CaptureTool, PortCapture } from '../capture';
 
 /** How long a stop waits for libzmq to let go of the ports the example bound. */
 
@@ -129,4 +130,61 @@ export class SnifferRun implements RunBase {
   }
 }
 
-export type Run = ExampleRun | SnifferRun;
+/** Capture Port…: tcpdump or dumpcap watching a port; no sniffer, so the tree lists no connections under it. */
+export class PortCaptureRun implements RunBase {
+  readonly kind = 'capture';
+  state: RunState = 'running';
+  readonly startedAt = Date.now();
+  /** Why the tool stopped on its own, when it did. */
+  failure: string | undefined;
+  /** Settles once the runtime has recorded how the capture ended (set when it starts). */
+  ended: Promise<void> = Promise.resolve();
+  private capture: PortCapture | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly port: number,
+  ) {}
+
+  get tool(): CaptureTool | undefined {
+    return this.capture?.tool;
+  }
+
+  get label(): string {
+    return `Port ${this.port}`;
+  }
+
+  get detail(): string {
+    return `${this.capture?.tool ?? 'capture'} on tcp port ${this.port}`;
+  }
+
+  /** Settles when the capture ends, by Stop or because the tool exited; rejects when the tool failed. */
+  get done(): Promise<unknown> {
+    return this.capture?.done ?? Promise.resolve();
+  }
+
+  attach(capture: PortCapture): void {
+    this.capture = capture;
+  }
+
+  sniffers(): RunSniffer[] {
+    return [];
+  }
+
+  stop(): Promise<void> {
+    const capture = this.capture;
+    if (!capture) return Promise.resolve();
+    if (this.state === 'running') this.state = 'stopping';
+    // A tool that failed is reported through `ended`; stopping only has to wait for it.
+    this.stopping ??= capture.stop().then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.stopping.finally(() => {
+      if (this.state === 'stopping') this.state = 'stopped';
+    });
+  }
+}
+
+export type Run = ExampleRun | SnifferRun | PortCaptureRun;

@@ -9,7 +9,9 @@ import { Sniffer } from '../sniffer/sniffer';
 import type { SnifferEvent } from '../sniffer/types';
 import type { DecoderOptions } from '../zmtp/types';
 import { PORT_RELEASE_WAIT_MS } from '../examples/session';
-import { ExampleRun, isLive, SnifferRun, type Run } from './runs';
+import { startPortCapture, type SnifferRecorder } from '../capture';
+import { SourceRenamer, TrafficRecording } from './captureRecording';
+import { ExampleRun, isLive, PortCaptureRun, SnifferRun, type Run } from './runs';
 
 export interface RuntimeLog {
   info(message: string): void;
@@ -61,8 +63,11 @@ export class Runtime {
   private readonly listeners = new Set<(change: RuntimeChange) => void>();
   private readonly starting = new Set<Promise<unknown>>();
   private readonly linesLogged = new Map<string, number>();
+  private readonly recorders = new Map<string, { recorder: SnifferRecorder; release(): void }>();
   private nextKey = 1;
   private disposed = false;
+  /** The raw traffic of every run, within a memory budget: what Save Capture… writes. */
+  readonly recording = new TrafficRecording();
   /** Data messages seen by every sniffer (paused or not): the status bar's rate is made from it. */
   messagesSeen = 0;
 
@@ -98,6 +103,7 @@ export class Runtime {
         host: '127.0.0.1',
         decoder: this.hooks.decoderOptions(),
         onEvent: (source, event) => this.ingest(run, run.storeSource(source), event),
+        onData: (source, conn, dir, chunk) => this.recorder(run.storeSource(source)).data(conn, dir, chunk),
         onLog: (line) => this.programOutput(run, line),
       });
       run.attach(running);
@@ -127,6 +133,7 @@ export class Runtime {
         name,
         decoder: this.hooks.decoderOptions(),
         onEvent: (event) => this.ingest(run, run.source, event),
+        onData: (conn, dir, chunk) => this.recorder(run.source).data(conn, dir, chunk),
       });
       run.attach(sniffer);
       this.add(run);
@@ -138,13 +145,45 @@ export class Runtime {
     });
   }
 
+  /** Capture Port…: starts tcpdump or dumpcap on `port`; throws LiveCaptureError saying what to install or permit. */
+  startPortCapture(port: number): Promise<PortCaptureRun> {
+    return this.whileStarting(async () => {
+      const run = new PortCaptureRun(`capture-${this.nextKey++}`, port);
+      const sources = new SourceRenamer(run.key, `port ${port}`);
+      const recording = this.recording.sinkFor(sources.id);
+      try {
+        run.attach(
+          await startPortCapture({
+            port,
+            tool: 'auto',
+            decoder: this.hooks.decoderOptions(),
+            onRecord: (record) => recording.sink.write(record),
+            onEvent: (event, source) => this.ingest(run, sources.of(source), event),
+            onWarning: (message) => this.hooks.log.warn(`${run.label} (${run.key}): ${message}`),
+          }),
+        );
+      } catch (error) {
+        recording.release();
+        throw error;
+      }
+      this.add(run);
+      this.hooks.log.info(`${run.label} (${run.key}): ${run.detail} started`);
+      run.ended = run.done.then(
+        () => this.captureEnded(run, undefined, recording.release),
+        (error: unknown) => this.captureEnded(run, error instanceof Error ? error.message : String(error), recording.release),
+      );
+      return run;
+    });
+  }
+
   /** Stops one run (idempotent); its sockets, ports and timers are free when this resolves. */
   async stop(key: string): Promise<void> {
     const run = this.runsByKey.get(key);
     if (!run || !isLive(run)) return;
     await run.stop();
-    if (run.kind === 'sniffer') {
-      this.hooks.log.info(`Sniffer ${run.label} (${run.key}) stopped`);
+    if (run.kind !== 'example') {
+      this.releaseRecorders(run.key);
+      this.hooks.log.info(`${run.kind === 'sniffer' ? 'Sniffer ' : ''}${run.label} (${run.key}) stopped`);
       this.changed('runs');
     } else if (!(await settlesWithin(run.ended, ENDING_WAIT_MS))) {
       // Its sockets are closed already; only the example's own bookkeeping is late.
@@ -202,6 +241,7 @@ export class Runtime {
   }
 
   private ingest(run: Run, source: SnifferSource, event: SnifferEvent): void {
+    if (run.kind !== 'capture') this.recorder(source).event(event);
     this.store.ingest(source, event);
     if (event.type === 'zmtp' && event.event.kind === 'message') this.messagesSeen += 1;
     else if (event.type === 'relay-error') this.relayProblem(run, event.message);
@@ -212,6 +252,38 @@ export class Runtime {
       this.hooks.onTargetFailed?.(run, detail);
     }
     this.changed('traffic');
+  }
+
+  /** The recorder of a sniffer's traffic, made on its first event. */
+  private recorder(source: SnifferSource): SnifferRecorder {
+    let entry = this.recorders.get(source.id);
+    if (entry === undefined) {
+      entry = this.recording.recorderFor(source);
+      this.recorders.set(source.id, entry);
+    }
+    return entry.recorder;
+  }
+
+  /** Forgets the recorders of a run that stopped (its connections are closed). */
+  private releaseRecorders(runKey: string): void {
+    for (const [id, entry] of this.recorders) {
+      if (id === runKey || id.startsWith(`${runKey}/`)) {
+        entry.release();
+        this.recorders.delete(id);
+      }
+    }
+  }
+
+  private captureEnded(run: PortCaptureRun, failure: string | undefined, release: () => void): void {
+    release();
+    if (run.state === 'running') {
+      // The tool ended on its own (killed, interface gone): not a stop the user asked for.
+      run.state = failure === undefined ? 'finished' : 'failed';
+      run.failure = failure;
+      if (failure === undefined) this.hooks.log.info(`${run.label} (${run.key}): ${run.tool ?? 'the capture tool'} exited`);
+      else this.hooks.log.error(`${run.label} (${run.key}) stopped: ${failure}`);
+      this.changed('runs');
+    }
   }
 
   private relayProblem(run: Run, message: string): void {
@@ -246,6 +318,7 @@ export class Runtime {
     if (run.unreleased.length > 0) {
       this.hooks.log.warn(`${run.label} (${run.key}): ${run.unreleased.join(', ')} still accepted connections ${PORT_RELEASE_WAIT_MS} ms after the stop; libzmq may release them a little later.`);
     }
+    this.releaseRecorders(run.key);
     run.state = stoppedByUser ? 'stopped' : state;
     const how = stoppedByUser ? 'stopped' : state === 'finished' ? 'finished' : 'ended with a problem';
     const log = state === 'failed' && !stoppedByUser ? this.hooks.log.warn : this.hooks.log.info;
