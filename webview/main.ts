@@ -2,8 +2,10 @@
 // the host through the typed protocol. The host owns the data; this side keeps only view state
 // (filter, follow, selection, split sizes, details tab) via setState, so a reload restores the view
 // and the host rehydrates the data with a snapshot after `ready`.
-import { PROTOCOL_VERSION, type Counts, type HostToWebview, type RowFilter, type ViewInfo } from '../extension/protocol';
+import { PROTOCOL_VERSION, type Counts, type DiagnosticsState, type HostToWebview, type RowFilter, type ViewInfo } from '../extension/protocol';
 import { DetailsPane } from './detailsPane';
+import { diagnosticMarks } from './diagnosticMarks';
+import { DiagnosticsView } from './diagnosticsView';
 import { el, iconButton, setIcon } from './dom';
 import { FilterBar } from './filterBar';
 import { formatCount } from './format';
@@ -39,16 +41,19 @@ const details = new DetailsPane(state.detailsTab ?? 'text', (tab) => {
   save();
 });
 
+/** Shows a row in the details pane, from the list or a diagnosis. */
+const showRow = (seq: number) => {
+  state.selectedSeq = seq;
+  save();
+  details.showLoading(seq);
+  host.post({ type: 'requestDetail', seq });
+};
+
 const list = new MessageList(
   {
     requestRows: (start, count) => host.post({ type: 'requestRows', requestId: ++requestId, start, count }),
     requestFrames: (seq) => host.post({ type: 'requestFrames', seq }),
-    select: (row) => {
-      state.selectedSeq = row.seq;
-      save();
-      details.showLoading(row.seq);
-      host.post({ type: 'requestDetail', seq: row.seq });
-    },
+    select: (row) => showRow(row.seq),
     viewportChanged: (follow, visibleCount) => {
       state.follow = follow;
       state.anchor = follow ? undefined : list.anchor;
@@ -59,6 +64,19 @@ const list = new MessageList(
   { follow: state.follow, selectedSeq: state.selectedSeq },
 );
 
+let diagnosed: DiagnosticsState = { items: [], omitted: 0 };
+const diagnostics = new DiagnosticsView((item) => {
+  if (item) host.post({ type: 'revealDiagnostic', id: item.id });
+  else filterBar.patch({ connections: undefined });
+});
+const showDiagnostics = (update: DiagnosticsState | undefined) => {
+  if (update) {
+    diagnosed = update;
+    diagnostics.setState(update);
+  }
+  topology.setMarks(diagnosticMarks(diagnosed, topology.edgeList()));
+};
+
 const selectionOf = (filter: RowFilter): TopologySelection | undefined =>
   filter.node ? { kind: 'node', id: filter.node } : filter.connections?.length === 1 ? { kind: 'edge', id: filter.connections[0] } : undefined;
 
@@ -67,6 +85,7 @@ const showFilter = (filter: RowFilter) => {
   state.filter = filter;
   save();
   topology.setSelection(selectionOf(filter));
+  diagnostics.syncWithFilter(filter);
   filterBar.setChip(filter.node ? `Socket: ${topology.describe({ kind: 'node', id: filter.node })}` : undefined);
 };
 
@@ -123,7 +142,7 @@ app.replaceChildren(
   toolbar,
   filterBar.element,
   notice,
-  el('div', { className: 'main' }, [el('div', { className: 'left' }, [topology.element, topologySplit, list.element]), detailsSplit, details.element]),
+  el('div', { className: 'main' }, [el('div', { className: 'left' }, [topology.element, topologySplit, diagnostics.element, list.element]), detailsSplit, details.element]),
 );
 app.removeAttribute('aria-busy');
 
@@ -157,6 +176,7 @@ function handle(message: HostToWebview): void {
       }
       topology.applySnapshot(message.topology);
       refreshChoices();
+      showDiagnostics(message.diagnostics);
       if (message.filter) adoptFilter(message.filter);
       showCounts(message.view, message.counts, message.paused);
       if (message.tail) list.addRows(message.view.generation, message.tail.start, message.tail.rows, false);
@@ -167,6 +187,7 @@ function handle(message: HostToWebview): void {
         topology.applyDelta(message.topology);
         refreshChoices();
       }
+      if (message.topology || message.diagnostics) showDiagnostics(message.diagnostics);
       showCounts(message.view, message.counts, message.paused);
       if (message.tail) list.addRows(message.view.generation, message.tail.start, message.tail.rows, false);
       break;
@@ -187,6 +208,9 @@ function handle(message: HostToWebview): void {
       break;
     case 'applyFilter':
       adoptFilter(message.filter);
+      break;
+    case 'diagnosticTarget':
+      if (message.seq !== undefined) showRow(message.seq);
       break;
   }
 }

@@ -5,6 +5,7 @@
 // focusable (roving tabindex, arrow keys) and selecting one filters the message list.
 import { graphlib, layout } from '@dagrejs/dagre';
 import type { TopologyDelta, TopologyEdge, TopologyNode, TopologyState } from '../extension/protocol';
+import { decorate, marksSignature, type DiagnosticMark } from './diagnosticMarks';
 import { el, svg } from './dom';
 import { formatCount, formatRate, formatSize } from './format';
 
@@ -40,6 +41,8 @@ export class TopologyView {
   private layoutQueued = false;
   private focusIndex = 0;
   private selection: TopologySelection | undefined;
+  private marks: ReadonlyMap<string, DiagnosticMark> = new Map();
+  private marksKey = '';
 
   constructor(private readonly onSelect: (selection: TopologySelection | undefined) => void) {
     this.graph.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 120, marginx: 12, marginy: 12 });
@@ -66,6 +69,15 @@ export class TopologyView {
       drawn.group.classList.toggle('selected', selected);
       drawn.group.setAttribute('aria-pressed', String(selected));
     }
+  }
+
+  /** Diagnosis markers by node and edge id (see diagnosticMarks.ts); redraws only when they change. */
+  setMarks(marks: ReadonlyMap<string, DiagnosticMark>): void {
+    const key = marksSignature(marks);
+    if (key === this.marksKey) return;
+    this.marks = marks;
+    this.marksKey = key;
+    this.sync(false);
   }
 
   applySnapshot(state: TopologyState): void {
@@ -152,6 +164,7 @@ export class TopologyView {
     group.setAttribute('aria-label', `Socket ${words}`);
     group.setAttribute('class', `node role-${node.role}${node.live ? ' live' : ' gone'}${this.isSelected('node', node.id) ? ' selected' : ''}`);
     group.setAttribute('aria-pressed', String(this.isSelected('node', node.id)));
+    decorate(group, 'node', this.marks.get(node.id), NODE_WIDTH);
   }
 
   private drawEdge(edge: TopologyEdge): void {
@@ -179,6 +192,7 @@ export class TopologyView {
     group.setAttribute('aria-label', words);
     group.setAttribute('class', `edge state-${edge.state}${flowing ? ' flowing' : ''}${this.isSelected('edge', edge.id) ? ' selected' : ''}`);
     group.setAttribute('aria-pressed', String(this.isSelected('edge', edge.id)));
+    decorate(group, 'edge', this.marks.get(edge.id), NODE_WIDTH);
   }
 
   /** A focusable SVG group for a node or an edge, remembered by id. */
