@@ -145,6 +145,8 @@ export class PortCaptureRun implements RunBase {
   constructor(
     readonly key: string,
     readonly port: number,
+    /** The network interface watched ("any": all of them). */
+    readonly device: string,
   ) {}
 
   get tool(): CaptureTool | undefined {
@@ -156,7 +158,7 @@ export class PortCaptureRun implements RunBase {
   }
 
   get detail(): string {
-    return `${this.capture?.tool ?? 'capture'} on tcp port ${this.port}`;
+    return `${this.capture?.tool ?? 'capture'} on tcp port ${this.port} (${this.device === 'any' ? 'every interface' : this.device})`;
   }
 
   /** Settles when the capture ends, by Stop or because the tool exited; rejects when the tool failed. */

@@ -146,9 +146,9 @@ export class Runtime {
   }
 
   /** Capture Port…: starts tcpdump or dumpcap on `port`; throws LiveCaptureError saying what to install or permit. */
-  startPortCapture(port: number): Promise<PortCaptureRun> {
+  startPortCapture(port: number, device?: string): Promise<PortCaptureRun> {
     return this.whileStarting(async () => {
-      const run = new PortCaptureRun(`capture-${this.nextKey++}`, port);
+      const run = new PortCaptureRun(`capture-${this.nextKey++}`, port, device ?? 'any');
       const sources = new SourceRenamer(run.key, `port ${port}`);
       const recording = this.recording.sinkFor(sources.id);
       try {
@@ -156,6 +156,7 @@ export class Runtime {
           await startPortCapture({
             port,
             tool: 'auto',
+            interface: run.device,
             decoder: this.hooks.decoderOptions(),
             onRecord: (record) => recording.sink.write(record),
             onEvent: (event, source) => this.ingest(run, sources.of(source), event),
