@@ -4,6 +4,7 @@
 // the live objects, not copies: treat them as read-only and start or stop things through the
 // zmqInspector.* commands.
 import type { CaptureStore } from '../inspector/store';
+import type { ExtensionDiagnostics } from './diagnostics';
 import type { Runtime } from './runtime';
 import type { Settings } from './settings';
 import type { CaptureStatusBar } from './statusBar';
@@ -17,6 +18,8 @@ export interface ZmqInspectorApi {
   /** The ZeroMQ view's data provider (getChildren / getTreeItem as the view calls them). */
   readonly tree: RunsTreeProvider;
   readonly statusBar: CaptureStatusBar;
+  /** The diagnoses of every run's traffic and of the examples' sockets (list(), flush()). */
+  readonly diagnostics: ExtensionDiagnostics;
   /** The settings as the extension uses them now (after range checks). */
   settings(): Settings;
 }

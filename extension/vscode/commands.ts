@@ -37,7 +37,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     'zmqInspector.sniffEndpoint': (args) => sniffEndpoint(services, args),
     'zmqInspector.pauseCapture': () => store.setPaused(true),
     'zmqInspector.resumeCapture': () => store.setPaused(false),
-    'zmqInspector.clearCapture': () => (store.clear(), runtime.recording.clear()),
+    'zmqInspector.clearCapture': () => runtime.clearCapture(),
     'zmqInspector.saveCapture': (args) => saveCapture(services, args),
     'zmqInspector.openCapture': (args) => openCapture(services, args),
     'zmqInspector.capturePort': (args) => capturePort(services, args),

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CaptureStore } from '../inspector/store';
 import type { ZmqInspectorApi } from './api';
 import { registerCommands, trackPausedContext } from './commands';
+import { ExtensionDiagnostics } from './diagnostics';
 import { createInspector } from './inspector';
 import { Notifier } from './notify';
 import { Runtime } from './runtime';
@@ -15,6 +16,7 @@ import { CaptureStatusBar } from './statusBar';
 import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
 
 let activeRuntime: Runtime | undefined;
+let activeDiagnostics: ExtensionDiagnostics | undefined;
 
 export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
   const log = vscode.window.createOutputChannel('ZeroMQ Inspector', { log: true });
@@ -26,8 +28,12 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
   reportProblems(current);
 
   const store = new CaptureStore({ capacity: current.settings.captureLimit, previewBytes: current.settings.previewBytes });
+  const diagnostics = (activeDiagnostics = new ExtensionDiagnostics());
   const runtime = new Runtime(store, {
     log,
+    onEvent: (source, event) => diagnostics.ingest(source, event),
+    watchSocket: diagnostics.watchSocket,
+    onClear: () => diagnostics.clear(),
     decoderOptions: () => ({ revealPasswords: current.settings.revealPlainPasswords }),
     onTargetFailed: (run, detail) =>
       notifier.warn(`Sniffer ${run.label} cannot reach its target: ${detail}`, [{ title: 'Stop Sniffer', run: () => vscode.commands.executeCommand('zmqInspector.stopSniffer', run.key) }]),
@@ -40,12 +46,13 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     store,
     log,
     notifier,
-    inspector: createInspector(context, store, log),
+    inspector: createInspector(context, store, log, { diagnostics: diagnostics.feed, controls: { setPaused: (paused) => store.setPaused(paused), clear: () => runtime.clearCapture() } }),
+    diagnostics,
     recents: new RecentSniffs(context.globalState),
     settings: () => current.settings,
   };
 
-  const tree = new RunsTreeProvider(runtime, store);
+  const tree = new RunsTreeProvider(runtime, store, diagnostics);
   const statusBar = new CaptureStatusBar(runtime, store);
   context.subscriptions.push(
     tree,
@@ -64,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     }),
   );
   log.info(`ZeroMQ Inspector ${context.extension.packageJSON.version} active; capture limit ${store.capacity.toLocaleString('en')} rows`);
-  return { store, runtime, tree, statusBar, settings: () => current.settings };
+  return { store, runtime, tree, statusBar, diagnostics, settings: () => current.settings };
 }
 
 /** VS Code waits for this promise: every example and sniffer is stopped and its ports freed. */
@@ -72,4 +79,7 @@ export async function deactivate(): Promise<void> {
   const runtime = activeRuntime;
   activeRuntime = undefined;
   await runtime?.dispose();
+  // After the runs: the examples' sockets are closed and their probes have reported it.
+  activeDiagnostics?.dispose();
+  activeDiagnostics = undefined;
 }

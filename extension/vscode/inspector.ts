@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
 import type { RowFilter } from '../protocol';
-import { InspectorPanel, registerInspectorSerializer } from './inspectorPanel';
+import { InspectorPanel, registerInspectorSerializer, type InspectorPanelOptions } from './inspectorPanel';
 
 /** What Reveal in Inspector narrows the panel's list to. */
 export interface InspectorFocus {
@@ -25,8 +25,9 @@ function filterFor(focus: InspectorFocus | undefined): Partial<RowFilter> | unde
   return undefined;
 }
 
-export function createInspector(context: vscode.ExtensionContext, store: CaptureStore, log: vscode.LogOutputChannel): InspectorOpener {
-  const options = { log: (message: string) => log.warn(message) };
+/** `panel`: what the panel's Pause and Clear do, and the diagnoses it lists. */
+export function createInspector(context: vscode.ExtensionContext, store: CaptureStore, log: vscode.LogOutputChannel, panel: Omit<InspectorPanelOptions, 'log'> = {}): InspectorOpener {
+  const options: InspectorPanelOptions = { ...panel, log: (message: string) => log.warn(message) };
   context.subscriptions.push(registerInspectorSerializer(context, store, options), { dispose: () => InspectorPanel.instance?.dispose() });
   return {
     show(focus) {

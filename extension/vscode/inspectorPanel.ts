@@ -4,6 +4,7 @@
 // strict CSP with a fresh nonce per load (see extension/inspector/html.ts).
 import * as vscode from 'vscode';
 import type { RowFilter } from '../protocol';
+import type { DiagnosticsFeed } from '../inspector/diagnosticsFeed';
 import { buildInspectorHtml, makeNonce } from '../inspector/html';
 import { InspectorSession, type InspectorControls } from '../inspector/session';
 import type { CaptureStore } from '../inspector/store';
@@ -16,6 +17,8 @@ export interface InspectorPanelOptions {
   controls?: InspectorControls;
   /** Where refused webview messages are reported (default: the console of the extension host). */
   log?: (message: string) => void;
+  /** The diagnoses the panel lists. */
+  diagnostics?: DiagnosticsFeed;
 }
 
 function codiconsRoot(context: vscode.ExtensionContext): vscode.Uri {
@@ -80,7 +83,7 @@ export class InspectorPanel {
         // A hidden webview drops posts; it asks for a snapshot again when it comes back.
         void webview.postMessage(message);
       },
-      { controls: options.controls, onProtocolError: log },
+      { controls: options.controls, onProtocolError: log, diagnostics: options.diagnostics },
     );
     webview.html = buildInspectorHtml({
       cspSource: webview.cspSource,

@@ -1,6 +1,7 @@
 // The registry of running examples and sniffers. Every event they report goes into the one shared
 // capture store; the tree, status bar and commands read from here. Free of `vscode`: what it
 // needs from the host (logging, settings) comes in as hooks.
+import type { Socket } from 'zeromq';
 import type { ExampleInfo, ExampleOptions } from '../examples';
 import type { CaptureStore } from '../inspector/store';
 import type { SnifferSource } from '../protocol';
@@ -25,6 +26,12 @@ export interface RuntimeHooks {
   decoderOptions(): DecoderOptions;
   /** A user sniffer's target refused or failed (told once per sniffer). */
   onTargetFailed?(run: SnifferRun, detail: string): void;
+  /** Every event of every run, after the capture store took it (the diagnostics follow them). */
+  onEvent?(source: SnifferSource, event: SnifferEvent): void;
+  /** Each socket an example creates; the example uses the socket returned (ExampleHooks.watchSocket). */
+  watchSocket?<T extends Socket>(socket: T): T;
+  /** After Clear Capture, for what else goes with the rows (the diagnoses). */
+  onClear?(): void;
 }
 
 export interface SniffRequest {
@@ -105,6 +112,7 @@ export class Runtime {
         onEvent: (source, event) => this.ingest(run, run.storeSource(source), event),
         onData: (source, conn, dir, chunk) => this.recorder(run.storeSource(source)).data(conn, dir, chunk),
         onLog: (line) => this.programOutput(run, line),
+        watchSocket: this.hooks.watchSocket,
       });
       run.attach(running);
       this.add(run);
@@ -177,6 +185,13 @@ export class Runtime {
     });
   }
 
+  /** Clear Capture: the rows, the recorded traffic and what hooks.onClear clears. */
+  clearCapture(): void {
+    this.store.clear();
+    this.recording.clear();
+    this.hooks.onClear?.();
+  }
+
   /** Stops one run (idempotent); its sockets, ports and timers are free when this resolves. */
   async stop(key: string): Promise<void> {
     const run = this.runsByKey.get(key);
@@ -244,6 +259,7 @@ export class Runtime {
   private ingest(run: Run, source: SnifferSource, event: SnifferEvent): void {
     if (run.kind !== 'capture') this.recorder(source).event(event);
     this.store.ingest(source, event);
+    this.hooks.onEvent?.(source, event);
     if (event.type === 'zmtp' && event.event.kind === 'message') this.messagesSeen += 1;
     else if (event.type === 'relay-error') this.relayProblem(run, event.message);
     else if (event.type === 'close' && event.reason === 'target-failed' && run.kind === 'sniffer' && !run.targetFailureReported) {

@@ -1,6 +1,7 @@
 // What the command handlers share, passed around as one object instead of module globals.
 import type * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
+import type { ExtensionDiagnostics } from './diagnostics';
 import type { InspectorOpener } from './inspector';
 import type { Notifier } from './notify';
 import type { Runtime } from './runtime';
@@ -14,6 +15,7 @@ export interface Services {
   readonly log: vscode.LogOutputChannel;
   readonly notifier: Notifier;
   readonly inspector: InspectorOpener;
+  readonly diagnostics: ExtensionDiagnostics;
   readonly recents: RecentSniffs;
   /** The current settings (re-read on every change). */
   settings(): Settings;

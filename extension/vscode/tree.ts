@@ -2,6 +2,7 @@
 // flows: runtime changes only schedule a redraw.
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
+import type { ExtensionDiagnostics } from './diagnostics';
 import type { Runtime } from './runtime';
 import { Throttle } from './throttle';
 import { RunNode, type Node } from './treeNodes';
@@ -20,8 +21,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   constructor(
     private readonly runtime: Runtime,
     private readonly store: CaptureStore,
+    private readonly diagnostics?: ExtensionDiagnostics,
   ) {
-    this.unsubscribe = runtime.onDidChange(() => this.throttle.schedule());
+    const unsubscribeRuns = runtime.onDidChange(() => this.throttle.schedule());
+    // Diagnoses arrive batched, often after the traffic that caused them has stopped.
+    const unsubscribeDiagnostics = diagnostics?.onChange(() => this.throttle.schedule());
+    this.unsubscribe = () => {
+      unsubscribeRuns();
+      unsubscribeDiagnostics?.();
+    };
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -29,7 +37,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   }
 
   getChildren(node?: Node): Node[] {
-    return node ? node.children() : this.runtime.runs().map((run) => new RunNode(run, this.store));
+    return node ? node.children() : this.runtime.runs().map((run) => new RunNode(run, this.store, this.diagnostics));
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
 import type { EdgeState } from '../protocol';
 import type { ConnectionSummary } from '../sniffer/stats';
+import { connectionBadge, snifferBadge, type ExtensionDiagnostics } from './diagnostics';
 import { isLive, type Run, type RunSniffer } from './runs';
 
 /** Connections listed per sniffer; the rest are counted in a last line (the inspector lists them all). */
@@ -29,6 +30,9 @@ const stateIcons: Record<EdgeState, [string, string | undefined]> = {
 
 const icon = (id: string, colour?: string): vscode.ThemeIcon => new vscode.ThemeIcon(id, colour ? new vscode.ThemeColor(colour) : undefined);
 
+/** A description followed by a diagnosis badge, when there is one. */
+const withBadge = (description: string, badge: string | undefined): string => (badge ? `${badge} · ${description}` : description);
+
 const formatBytes = (bytes: number): string =>
   bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
@@ -36,6 +40,7 @@ export class RunNode implements Node {
   constructor(
     private readonly run: Run,
     private readonly store: CaptureStore,
+    private readonly diagnostics?: ExtensionDiagnostics,
   ) {}
 
   get id(): string {
@@ -51,7 +56,9 @@ export class RunNode implements Node {
     const live = isLive(run);
     const item = new vscode.TreeItem(run.label, live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = `${run.detail} · ${run.state}`;
+    // A sniffer run lists its connections directly, so its own diagnosis counts go here.
+    const sniffer = run.kind === 'sniffer' ? run.sniffers()[0] : undefined;
+    item.description = withBadge(`${run.detail} · ${run.state}`, sniffer && snifferBadge(this.diagnostics?.tally(sniffer.source.id)));
     item.contextValue = `${run.kind}.${live ? 'live' : 'ended'}`;
     const outcome = run.kind === 'example' ? run.outcome : undefined;
     item.iconPath = live
@@ -65,8 +72,8 @@ export class RunNode implements Node {
 
   children(): Node[] {
     const sniffers = this.run.sniffers();
-    if (this.run.kind === 'sniffer') return sniffers.flatMap((entry) => connectionNodes(entry, this.store));
-    return sniffers.map((entry) => new SnifferNode(entry, this.store));
+    if (this.run.kind === 'sniffer') return sniffers.flatMap((entry) => connectionNodes(entry, this.store, this.diagnostics));
+    return sniffers.map((entry) => new SnifferNode(entry, this.store, this.diagnostics));
   }
 }
 
@@ -74,6 +81,7 @@ export class SnifferNode implements Node {
   constructor(
     private readonly entry: RunSniffer,
     private readonly store: CaptureStore,
+    private readonly diagnostics?: ExtensionDiagnostics,
   ) {}
 
   get id(): string {
@@ -88,7 +96,7 @@ export class SnifferNode implements Node {
     const { source } = this.entry;
     const item = new vscode.TreeItem(source.name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.description = `${source.listen} → ${source.target}`;
+    item.description = withBadge(`${source.listen} → ${source.target}`, snifferBadge(this.diagnostics?.tally(source.id)));
     item.tooltip = `Sniffer "${source.name}": peers connect to ${source.listen}; it forwards to ${source.target}`;
     item.iconPath = icon('radio-tower');
     item.contextValue = 'sniffer';
@@ -96,13 +104,13 @@ export class SnifferNode implements Node {
   }
 
   children(): Node[] {
-    return connectionNodes(this.entry, this.store);
+    return connectionNodes(this.entry, this.store, this.diagnostics);
   }
 }
 
-export function connectionNodes(entry: RunSniffer, store: CaptureStore): Node[] {
+export function connectionNodes(entry: RunSniffer, store: CaptureStore, diagnostics?: ExtensionDiagnostics): Node[] {
   const summaries = entry.sniffer.summaries();
-  const nodes: Node[] = summaries.slice(0, CONNECTIONS_LISTED).map((summary) => new ConnectionNode(entry, summary, store));
+  const nodes: Node[] = summaries.slice(0, CONNECTIONS_LISTED).map((summary) => new ConnectionNode(entry, summary, store, diagnostics));
   if (summaries.length > CONNECTIONS_LISTED) nodes.push(new MoreNode(`${entry.source.id}:more`, summaries.length - CONNECTIONS_LISTED));
   return nodes;
 }
@@ -112,6 +120,7 @@ export class ConnectionNode implements Node {
     private readonly entry: RunSniffer,
     private readonly summary: ConnectionSummary,
     private readonly store: CaptureStore,
+    private readonly diagnostics?: ExtensionDiagnostics,
   ) {}
 
   get id(): string {
@@ -144,12 +153,15 @@ export class ConnectionNode implements Node {
     ].filter(Boolean);
     const item = new vscode.TreeItem(`#${this.summary.conn} ${peer} ⇄ ${bound}`, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.description = `${state} · ${flows.join(' · ')} msgs`;
+    const tally = this.diagnostics?.tally(this.entry.source.id);
+    const badge = connectionBadge(tally, this.summary.conn);
+    item.description = withBadge(`${state} · ${flows.join(' · ')} msgs`, badge);
     item.tooltip = [
       `Connection ${this.summary.conn} of "${this.entry.source.name}": ${peer} (connected) ⇄ ${bound} (bound), ${state}${detail ? `: ${detail}` : ''}`,
       `Messages: ${messages.c2s} from ${peer}, ${messages.s2c} from ${bound}`,
       `Commands: ${commands.c2s + commands.s2c}; bytes: ${formatBytes(bytes.c2s)} from ${peer}, ${formatBytes(bytes.s2c)} from ${bound}`,
       ...(errors > 0 ? [`Decoding problems: ${errors}`] : []),
+      ...(badge ? [`Diagnoses naming this connection: ${tally?.byConnection.get(this.summary.conn)} (listed in the inspector)`] : []),
     ].join('\n');
     const [iconId, colour] = stateIcons[state];
     item.iconPath = icon(iconId, colour);
