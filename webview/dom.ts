@@ -45,6 +45,16 @@ export function setIcon(button: HTMLElement, icon: string, label: string): void 
   button.setAttribute('aria-label', label);
 }
 
+/** Sets a node's text only when it differs: an unchanged write would still cost the browser a layout. */
+export function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Sets an attribute only when it differs, for the same reason. */
+export function setAttr(element: Element, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
 export function clear(element: Element): void {
   while (element.firstChild) element.removeChild(element.firstChild);
 }

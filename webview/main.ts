@@ -9,6 +9,7 @@ import { DiagnosticsView } from './diagnosticsView';
 import { el, iconButton, setIcon } from './dom';
 import { FilterBar } from './filterBar';
 import { formatCount } from './format';
+import { inFrame } from './frame';
 import { MessageList, OVERSCAN, ROW_HEIGHT } from './messageList';
 import { splitter } from './splitter';
 import { TopologyView, type TopologySelection } from './topologyView';
@@ -109,9 +110,13 @@ topology.setSelection(selectionOf(state.filter));
 // ---- Layout with splitters ---------------------------------------------------------------------
 const setSize = (property: string, px: number) => app.style.setProperty(property, `${px}px`);
 state.topologyHeight ??= 200;
-state.detailsWidth ??= Math.round(Math.max(320, window.innerWidth * 0.34));
+/** The message list keeps at least this width (or 60 % of a narrow window); the details pane gives way. */
+const LIST_MIN_WIDTH = 560;
+const listMinWidth = () => Math.min(LIST_MIN_WIDTH, window.innerWidth * 0.6);
+state.detailsWidth ??= Math.round(Math.min(420, Math.max(240, window.innerWidth * 0.24)));
 setSize('--topology-height', state.topologyHeight);
 setSize('--details-width', state.detailsWidth);
+setSize('--list-min-width', LIST_MIN_WIDTH);
 const topologySplit = splitter({
   orientation: 'horizontal',
   label: 'Resize the topology',
@@ -128,7 +133,7 @@ const detailsSplit = splitter({
   orientation: 'vertical',
   label: 'Resize the details pane',
   min: 200,
-  max: () => window.innerWidth - 300,
+  max: () => window.innerWidth - 5 - listMinWidth(),
   inverted: true,
   get: () => state.detailsWidth ?? 360,
   set: (size) => {
@@ -149,12 +154,15 @@ app.removeAttribute('aria-busy');
 // ---- Host messages -----------------------------------------------------------------------------
 function showCounts(view: ViewInfo, counts: Counts, isPaused: boolean): void {
   paused = isPaused;
-  setIcon(pauseButton, paused ? 'debug-start' : 'debug-pause', paused ? 'Resume capture' : 'Pause capture');
-  pauseButton.setAttribute('aria-pressed', String(paused));
-  status.textContent = paused ? `Paused: ${formatCount(counts.droppedWhilePaused)} events not recorded` : `${formatCount(counts.captured)} captured`;
-  filterBar.showView(view, counts);
   list.setEmptyText(counts.stored === 0 ? 'No messages yet. Start an example or a sniffer, and traffic shows up here.' : 'No row matches the filter.');
   list.setView(view);
+  // Written in the next frame with the list, so the page is laid out once per frame however many updates came.
+  inFrame('counts', () => {
+    setIcon(pauseButton, paused ? 'debug-start' : 'debug-pause', paused ? 'Resume capture' : 'Pause capture');
+    pauseButton.setAttribute('aria-pressed', String(paused));
+    status.textContent = paused ? `Paused: ${formatCount(counts.droppedWhilePaused)} events not recorded` : `${formatCount(counts.captured)} captured`;
+    filterBar.showView(view, counts);
+  });
 }
 
 function showNotice(level: string, message: string): void {

@@ -5,6 +5,8 @@
 import type { FrameSummary, RowSummary, ViewInfo } from '../extension/protocol';
 import { el } from './dom';
 import { describeFlags, directionArrow, directionWords, formatFlags, formatSize, formatTime } from './format';
+import { inFrame } from './frame';
+import { Column, COLUMNS, RowView } from './listRow';
 
 export const ROW_HEIGHT = 22;
 export const OVERSCAN = 6;
@@ -36,17 +38,18 @@ interface Active {
   frame: number;
 }
 
-const COLUMNS = ['Time', 'Connection', 'Dir', 'Sender → Receiver', 'Kind', 'Flags', 'Size', 'Frames', 'Preview'];
-
 export class MessageList {
   readonly element: HTMLElement;
   private readonly grid: HTMLElement;
   private readonly scroller: HTMLElement;
   private readonly viewport: HTMLElement;
+  /** Holds the row elements; moved with a transform as the list scrolls. */
+  private readonly layer: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly newest: HTMLButtonElement;
   private readonly empty: HTMLElement;
-  private readonly pool: HTMLElement[] = [];
+  /** Row elements in display order: pool[i] shows the i-th item from the first one drawn. */
+  private readonly pool: RowView[] = [];
   private readonly cache = new Map<number, RowSummary>();
   private readonly expansions = new Map<number, Expansion>();
   private generation = -1;
@@ -56,8 +59,14 @@ export class MessageList {
   private active: Active | undefined;
   private selectedSeq: number | undefined;
   private topPx = 0;
-  private ownScrollTop = -1;
-  private renderQueued = false;
+  /** The scroller's height, from the ResizeObserver (-1: not measured yet). */
+  private viewportHeight = -1;
+  /** What scrollTop is, as far as this list knows: the last value it wrote or read. */
+  private knownScrollTop = 0;
+  /** A scroll event came: read scrollTop once, at the start of the next frame. */
+  private scrolled = false;
+  /** Values last written to the DOM, so a frame writes only what changed. */
+  private written = { spacer: -1, viewport: -1, layer: Number.NaN, rowCount: '', empty: true, newest: true, activeDescendant: '' };
   private selectionPending = false;
   private requested: { start: number; end: number; at: number } | undefined;
   private visibleCount = 20;
@@ -72,9 +81,10 @@ export class MessageList {
     const header = el(
       'div',
       { className: 'list-header cols', attrs: { role: 'row', 'aria-rowindex': 1 } },
-      COLUMNS.map((name) => el('span', { className: 'cell', text: name, attrs: { role: 'columnheader' } })),
+      COLUMNS.map((name, index) => el('span', { className: `cell c${index}`, text: name, attrs: { role: 'columnheader' } })),
     );
-    this.viewport = el('div', { className: 'list-viewport', attrs: { role: 'rowgroup' } });
+    this.layer = el('div', { className: 'list-layer' });
+    this.viewport = el('div', { className: 'list-viewport', attrs: { role: 'rowgroup' } }, [this.layer]);
     this.spacer = el('div', { className: 'list-spacer', attrs: { 'aria-hidden': 'true' } });
     this.scroller = el('div', { className: 'list-scroller' }, [this.viewport, this.spacer]);
     this.grid = el('div', { className: 'list-grid', attrs: { role: 'treegrid', tabindex: 0, 'aria-label': 'Captured messages', 'aria-multiselectable': 'false', 'aria-colcount': COLUMNS.length } }, [
@@ -91,7 +101,7 @@ export class MessageList {
     this.grid.addEventListener('keydown', (event) => this.onKey(event));
     this.viewport.addEventListener('click', (event) => this.onClick(event));
     this.newest.addEventListener('click', () => this.jumpToNewest());
-    new ResizeObserver(() => this.onResize()).observe(this.scroller);
+    new ResizeObserver((entries) => this.onResize(entries)).observe(this.scroller);
   }
 
   get isFollowing(): boolean {
@@ -105,8 +115,9 @@ export class MessageList {
   }
 
   setEmptyText(text: string): void {
+    if (text === this.emptyText) return;
     this.emptyText = text;
-    this.empty.textContent = text;
+    inFrame('list-empty-text', () => (this.empty.textContent = this.emptyText));
   }
 
   /** The view changed (counts, eviction, new filter generation). */
@@ -201,41 +212,45 @@ export class MessageList {
     return item.kind === 'row' ? { ordinal: item.ordinal, frame: -1 } : { ordinal: item.expansion.ordinal, frame: item.index };
   }
 
+  /** Sizes for the current rows and viewport; reads nothing from the DOM. */
   private scrollMetrics(): { clientHeight: number; fullPx: number; maxReal: number; maxScroll: number } {
-    const clientHeight = this.scroller.clientHeight;
+    const clientHeight = Math.max(0, this.viewportHeight);
     const fullPx = this.displayCount * ROW_HEIGHT;
     const virtualPx = Math.max(Math.min(fullPx, MAX_SCROLL_PX), clientHeight);
     return { clientHeight, fullPx, maxReal: Math.max(0, fullPx - clientHeight), maxScroll: Math.max(0, virtualPx - clientHeight) };
   }
 
   private scheduleRender(): void {
-    if (this.renderQueued) return;
-    this.renderQueued = true;
-    requestAnimationFrame(() => {
-      this.renderQueued = false;
-      this.render();
-    });
+    inFrame('list', () => this.render());
   }
 
-  /** Draws the rows in view; exposed for tests through the DOM only. */
+  /**
+   * Draws the rows in view, at most once per frame. Layout is read only before any write: the
+   * viewport height comes from the ResizeObserver, scrollTop is read once and only after a scroll
+   * event, and scrollTop is written last (writing it makes the browser lay out at once).
+   */
   private render(): void {
+    if (this.viewportHeight < 0) this.viewportHeight = this.scroller.clientHeight;
+    if (this.scrolled) this.readScroll();
     const metrics = this.scrollMetrics();
     const count = this.displayCount;
-    this.spacer.style.height = `${Math.max(0, Math.min(metrics.fullPx, MAX_SCROLL_PX) - metrics.clientHeight)}px`;
-    this.viewport.style.height = `${metrics.clientHeight}px`;
+    const written = this.written;
+    const spacer = Math.max(0, Math.min(metrics.fullPx, MAX_SCROLL_PX) - metrics.clientHeight);
+    if (spacer !== written.spacer) this.spacer.style.height = `${(written.spacer = spacer)}px`;
+    if (metrics.clientHeight !== written.viewport) this.viewport.style.height = `${(written.viewport = metrics.clientHeight)}px`;
     if (this.follow) this.topPx = metrics.maxReal;
     this.topPx = Math.min(Math.max(0, this.topPx), metrics.maxReal);
     const wantedTop = metrics.maxReal > 0 ? Math.round((this.topPx / metrics.maxReal) * metrics.maxScroll) : 0;
-    if (Math.abs(this.scroller.scrollTop - wantedTop) > 1) {
-      this.ownScrollTop = wantedTop;
-      this.scroller.scrollTop = wantedTop;
-    }
-    this.grid.setAttribute('aria-rowcount', String(count + 1));
-    this.empty.hidden = count > 0;
-    this.newest.hidden = this.follow || count === 0;
+    const rowCount = String(count + 1);
+    if (rowCount !== written.rowCount) this.grid.setAttribute('aria-rowcount', (written.rowCount = rowCount));
+    if (written.empty !== count > 0) this.empty.hidden = written.empty = count > 0;
+    const newestHidden = this.follow || count === 0;
+    if (written.newest !== newestHidden) this.newest.hidden = written.newest = newestHidden;
 
     const first = Math.max(0, Math.floor(this.topPx / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(count, Math.ceil((this.topPx + metrics.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    const layerY = first * ROW_HEIGHT - this.topPx;
+    if (layerY !== written.layer) this.layer.style.transform = `translateY(${(written.layer = layerY)}px)`;
     let missingFrom = Infinity;
     let missingTo = -Infinity;
     let used = 0;
@@ -243,34 +258,53 @@ export class MessageList {
     for (let display = first; display < last; display++) {
       const item = this.itemAt(display);
       if (!item) break;
-      const element = this.pool[used] ?? this.newRowElement();
+      const view = this.pool[used] ?? this.newRowView();
       used += 1;
-      element.hidden = false;
-      element.style.transform = `translateY(${display * ROW_HEIGHT - this.topPx}px)`;
-      element.id = `row-${display}`;
-      element.setAttribute('aria-rowindex', String(display + 2));
-      element.classList.toggle('active', display === activeDisplay);
+      view.setShown(true);
+      view.setAttribute('id', `row-${display}`);
+      view.setAttribute('aria-rowindex', String(display + 2));
+      const active = display === activeDisplay;
       if (item.kind === 'row') {
         const row = this.cache.get(item.ordinal);
         if (!row) {
           missingFrom = Math.min(missingFrom, item.ordinal);
           missingTo = Math.max(missingTo, item.ordinal);
         }
-        this.fillRow(element, row, item.ordinal);
+        this.fillRow(view, row, item.ordinal, active);
       } else {
-        this.fillFrame(element, item.expansion, item.index);
+        this.fillFrame(view, item.expansion, item.index, active);
       }
     }
-    for (let i = used; i < this.pool.length; i++) this.pool[i].hidden = true;
-    if (activeDisplay >= first && activeDisplay < last) this.grid.setAttribute('aria-activedescendant', `row-${activeDisplay}`);
-    else this.grid.removeAttribute('aria-activedescendant');
+    for (let i = used; i < this.pool.length; i++) this.pool[i].setShown(false);
+    const activeDescendant = activeDisplay >= first && activeDisplay < last ? `row-${activeDisplay}` : '';
+    if (activeDescendant !== written.activeDescendant) {
+      written.activeDescendant = activeDescendant;
+      if (activeDescendant) this.grid.setAttribute('aria-activedescendant', activeDescendant);
+      else this.grid.removeAttribute('aria-activedescendant');
+    }
     if (missingFrom <= missingTo) this.requestMissing(missingFrom, missingTo);
+    if (Math.abs(this.knownScrollTop - wantedTop) > 1) {
+      this.knownScrollTop = wantedTop;
+      inFrame('list-scroll', () => (this.scroller.scrollTop = wantedTop), 'last');
+    }
     // While following, the host's tail must cover the overscan above the viewport too.
     const visible = Math.max(1, Math.ceil(metrics.clientHeight / ROW_HEIGHT)) + OVERSCAN + 1;
     if (visible !== this.visibleCount) {
       this.visibleCount = visible;
       this.callbacks.viewportChanged(this.follow, visible);
     }
+  }
+
+  /** After a scroll event: the one layout read of the frame, before anything is written. */
+  private readScroll(): void {
+    this.scrolled = false;
+    const top = this.scroller.scrollTop;
+    // The scroll this list caused itself (by writing scrollTop) changes nothing.
+    if (Math.abs(top - this.knownScrollTop) <= 1) return;
+    this.knownScrollTop = top;
+    const metrics = this.scrollMetrics();
+    this.topPx = metrics.maxScroll > 0 ? (top / metrics.maxScroll) * metrics.maxReal : 0;
+    this.setFollow(top >= metrics.maxScroll - 2);
   }
 
   private requestMissing(from: number, to: number): void {
@@ -289,74 +323,73 @@ export class MessageList {
     for (const ordinal of this.cache.keys()) if (ordinal < this.base || Math.abs(ordinal - center) > CACHE_LIMIT / 2) this.cache.delete(ordinal);
   }
 
-  private newRowElement(): HTMLElement {
-    const cells = COLUMNS.map((_, index) => el('span', { className: `cell c${index}`, attrs: { role: 'gridcell' } }));
-    const row = el('div', { className: 'row cols', attrs: { role: 'row' } }, cells);
-    this.viewport.appendChild(row);
-    this.pool.push(row);
-    return row;
+  private newRowView(): RowView {
+    const view = new RowView(this.layer, this.pool.length, ROW_HEIGHT);
+    this.pool.push(view);
+    return view;
   }
 
-  private fillRow(element: HTMLElement, row: RowSummary | undefined, ordinal: number): void {
-    const key = row ? `${this.generation}:${row.seq}:${row.sender ?? ''}:${row.receiver ?? ''}:${this.expansions.has(ordinal)}:${row.seq === this.selectedSeq}` : `${this.generation}:?${ordinal}`;
-    if (element.dataset.key === key) return;
-    element.dataset.key = key;
-    element.dataset.ordinal = String(ordinal);
-    element.dataset.frame = '-1';
-    const cells = element.children;
-    element.className = `row cols${row ? ` kind-${row.kind}` : ' loading'}${row?.dir ? ` dir-${row.dir}` : ''}`;
-    element.setAttribute('aria-level', '1');
+  private fillRow(view: RowView, row: RowSummary | undefined, ordinal: number, active: boolean): void {
+    const expanded = this.expansions.has(ordinal);
+    const selected = row !== undefined && row.seq === this.selectedSeq;
+    view.setClass(`row cols${row ? ` kind-${row.kind}` : ' loading'}${row?.dir ? ` dir-${row.dir}` : ''}${active ? ' active' : ''}`);
+    const key = row ? `${this.generation}:${row.seq}:${row.sender ?? ''}:${row.receiver ?? ''}:${expanded}:${selected}` : `${this.generation}:?${ordinal}`;
+    if (view.key === key) return;
+    view.key = key;
+    view.setAttribute('data-ordinal', String(ordinal));
+    view.setAttribute('data-frame', '-1');
+    view.setAttribute('aria-level', '1');
     if (!row) {
-      for (let i = 0; i < cells.length; i++) cells[i].textContent = i === 8 ? '…' : '';
-      element.setAttribute('aria-busy', 'true');
-      element.removeAttribute('aria-selected');
-      element.removeAttribute('aria-expanded');
-      element.dataset.seq = '';
+      view.clearTexts();
+      view.setText(Column.preview, '…');
+      view.setAttribute('aria-busy', 'true');
+      view.setAttribute('aria-selected', undefined);
+      view.setAttribute('aria-expanded', undefined);
+      view.setAttribute('data-seq', '');
       return;
     }
-    element.removeAttribute('aria-busy');
-    element.dataset.seq = String(row.seq);
-    element.setAttribute('aria-selected', String(row.seq === this.selectedSeq));
+    view.setAttribute('aria-busy', undefined);
+    view.setAttribute('data-seq', String(row.seq));
+    view.setAttribute('aria-selected', String(selected));
     const expandable = row.kind === 'message' && row.frames > 1;
-    if (expandable) element.setAttribute('aria-expanded', String(this.expansions.has(ordinal)));
-    else element.removeAttribute('aria-expanded');
-    cells[0].textContent = formatTime(row.time);
-    cells[1].textContent = row.connLabel;
-    cells[2].textContent = directionArrow(row.dir);
-    cells[2].setAttribute('aria-label', directionWords(row.dir));
-    cells[3].textContent = row.dir ? `${row.sender ?? '?'} → ${row.receiver ?? '?'}` : '';
-    cells[4].textContent = row.kind === 'command' ? (row.name ?? 'command') : row.kind;
-    cells[5].textContent = formatFlags(row.flags);
-    cells[5].setAttribute('aria-label', describeFlags(row.flags));
-    cells[6].textContent = row.kind === 'message' || row.kind === 'command' ? formatSize(row.size) : '';
-    cells[7].textContent = row.kind === 'message' ? `${expandable ? (this.expansions.has(ordinal) ? '▾ ' : '▸ ') : ''}${row.frames}` : '';
-    cells[8].textContent = row.truncated ? `${row.preview} ✂` : row.preview;
+    view.setAttribute('aria-expanded', expandable ? String(expanded) : undefined);
+    view.setText(Column.time, formatTime(row.time));
+    view.setText(Column.connection, row.connLabel);
+    view.setText(Column.dir, directionArrow(row.dir));
+    view.setCellLabel(Column.dir, directionWords(row.dir));
+    view.setText(Column.sockets, row.dir ? `${row.sender ?? '?'} → ${row.receiver ?? '?'}` : '');
+    view.setText(Column.kind, row.kind === 'command' ? (row.name ?? 'command') : row.kind);
+    view.setText(Column.flags, formatFlags(row.flags));
+    view.setCellLabel(Column.flags, describeFlags(row.flags));
+    view.setText(Column.size, row.kind === 'message' || row.kind === 'command' ? formatSize(row.size) : '');
+    view.setText(Column.frames, row.kind === 'message' ? `${expandable ? (expanded ? '▾ ' : '▸ ') : ''}${row.frames}` : '');
+    view.setText(Column.preview, row.truncated ? `${row.preview} ✂` : row.preview);
   }
 
-  private fillFrame(element: HTMLElement, expansion: Expansion, index: number): void {
+  private fillFrame(view: RowView, expansion: Expansion, index: number, active: boolean): void {
+    view.setClass(`row cols frame-row${active ? ' active' : ''}`);
     const frame = expansion.frames?.[index];
     const key = `${this.generation}:f${expansion.seq}:${index}:${expansion.frames ? expansion.frames.length : 'x'}`;
-    if (element.dataset.key === key) return;
-    element.dataset.key = key;
-    element.dataset.ordinal = String(expansion.ordinal);
-    element.dataset.frame = String(index);
-    element.dataset.seq = String(expansion.seq);
-    element.className = 'row cols frame-row';
-    element.setAttribute('aria-level', '2');
-    element.removeAttribute('aria-expanded');
-    element.removeAttribute('aria-busy');
-    element.setAttribute('aria-selected', 'false');
-    const cells = element.children;
-    for (let i = 0; i < cells.length; i++) cells[i].textContent = '';
+    if (view.key === key) return;
+    view.key = key;
+    view.setAttribute('data-ordinal', String(expansion.ordinal));
+    view.setAttribute('data-frame', String(index));
+    view.setAttribute('data-seq', String(expansion.seq));
+    view.setAttribute('aria-level', '2');
+    view.setAttribute('aria-expanded', undefined);
+    view.setAttribute('aria-busy', undefined);
+    view.setAttribute('aria-selected', 'false');
     if (!frame) {
-      cells[8].textContent = expansion.missing ?? (expansion.frames ? `… ${expansion.omitted} more frames not listed` : 'loading frames…');
+      view.clearTexts([Column.preview]);
+      view.setText(Column.preview, expansion.missing ?? (expansion.frames ? `… ${expansion.omitted} more frames not listed` : 'loading frames…'));
       return;
     }
-    cells[4].textContent = `frame ${frame.index + 1}`;
-    cells[5].textContent = formatFlags(frame.flags);
-    cells[5].setAttribute('aria-label', describeFlags(frame.flags));
-    cells[6].textContent = formatSize(frame.size);
-    cells[8].textContent = frame.size === 0 ? '(empty frame)' : frame.truncated ? `${frame.preview} ✂` : frame.preview;
+    view.clearTexts([Column.kind, Column.flags, Column.size, Column.preview]);
+    view.setText(Column.kind, `frame ${frame.index + 1}`);
+    view.setText(Column.flags, formatFlags(frame.flags));
+    view.setCellLabel(Column.flags, describeFlags(frame.flags));
+    view.setText(Column.size, formatSize(frame.size));
+    view.setText(Column.preview, frame.size === 0 ? '(empty frame)' : frame.truncated ? `${frame.preview} ✂` : frame.preview);
   }
 
   // ---- Interaction -------------------------------------------------------------------------------
@@ -368,16 +401,14 @@ export class MessageList {
   }
 
   private onScroll(): void {
-    const top = this.scroller.scrollTop;
-    if (Math.abs(top - this.ownScrollTop) <= 1) return;
-    this.ownScrollTop = -1;
-    const metrics = this.scrollMetrics();
-    this.topPx = metrics.maxScroll > 0 ? (top / metrics.maxScroll) * metrics.maxReal : 0;
-    this.setFollow(top >= metrics.maxScroll - 2);
+    this.scrolled = true;
     this.scheduleRender();
   }
 
-  private onResize(): void {
+  private onResize(entries: ResizeObserverEntry[]): void {
+    const height = entries[entries.length - 1]?.contentRect.height;
+    if (height === undefined || height === this.viewportHeight) return;
+    this.viewportHeight = height;
     this.scheduleRender();
   }
 

@@ -6,8 +6,9 @@
 import { graphlib, layout } from '@dagrejs/dagre';
 import type { TopologyDelta, TopologyEdge, TopologyNode, TopologyState } from '../extension/protocol';
 import { decorate, marksSignature, type DiagnosticMark } from './diagnosticMarks';
-import { el, svg } from './dom';
+import { el, setAttr, setText, svg } from './dom';
 import { formatCount, formatRate, formatSize } from './format';
+import { inFrame } from './frame';
 
 export type TopologySelection = { kind: 'node' | 'edge'; id: string };
 
@@ -39,6 +40,8 @@ export class TopologyView {
   private hidden = 0;
   private graphSize = { width: 0, height: 0 };
   private layoutQueued = false;
+  /** A node or edge came or went since the last drawing: lay the graph out again. */
+  private structuralPending = false;
   private focusIndex = 0;
   private selection: TopologySelection | undefined;
   private marks: ReadonlyMap<string, DiagnosticMark> = new Map();
@@ -120,7 +123,15 @@ export class TopologyView {
     return node ? `${node.socketType ?? '?'} ${node.endpoint}` : selection.id;
   }
 
+  /** Draws in the next frame, with the other writes: updates arriving between frames cost one drawing. */
   private sync(structural: boolean): void {
+    this.structuralPending ||= structural;
+    inFrame('topology', () => this.draw());
+  }
+
+  private draw(): void {
+    const structural = this.structuralPending;
+    this.structuralPending = false;
     for (const node of this.nodes.values()) this.drawNode(node);
     for (const edge of this.edges.values()) {
       if (this.nodes.has(edge.from) && this.nodes.has(edge.to)) this.drawEdge(edge);
@@ -157,13 +168,13 @@ export class TopologyView {
     const [, title, endpoint, tooltip] = Array.from(group.children);
     const type = node.socketType ?? 'socket type not known yet';
     const identity = node.identity ? ` · id ${node.identity}` : '';
-    title.textContent = shorten(`${node.socketType ?? '?'}${identity}`);
-    endpoint.textContent = shorten(`${node.role === 'bound' ? 'bound ' : ''}${node.endpoint || 'connecting…'}`);
+    setText(title, shorten(`${node.socketType ?? '?'}${identity}`));
+    setText(endpoint, shorten(`${node.role === 'bound' ? 'bound ' : ''}${node.endpoint || 'connecting…'}`));
     const words = `${type}${identity}, ${node.role === 'bound' ? `bound at ${node.endpoint} (via ${node.source})` : `connected from ${node.endpoint || 'an unknown address'}`}, ${node.live ? 'live' : 'no open connection'}`;
-    tooltip.textContent = words;
-    group.setAttribute('aria-label', `Socket ${words}`);
-    group.setAttribute('class', `node role-${node.role}${node.live ? ' live' : ' gone'}${this.isSelected('node', node.id) ? ' selected' : ''}`);
-    group.setAttribute('aria-pressed', String(this.isSelected('node', node.id)));
+    setText(tooltip, words);
+    setAttr(group, 'aria-label', `Socket ${words}`);
+    setAttr(group, 'class', `node role-${node.role}${node.live ? ' live' : ' gone'}${this.isSelected('node', node.id) ? ' selected' : ''}`);
+    setAttr(group, 'aria-pressed', String(this.isSelected('node', node.id)));
     decorate(group, 'node', this.marks.get(node.id), NODE_WIDTH);
   }
 
@@ -182,16 +193,18 @@ export class TopologyView {
     const [, line, label, tooltip] = Array.from(group.children) as SVGElement[];
     const rate = edge.c2s.rate + edge.s2c.rate;
     const width = 1.5 + Math.min(6, Math.log10(1 + rate) * 1.6);
-    line.style.strokeWidth = `${width}px`;
+    const strokeWidth = `${width}px`;
+    if (line.style.strokeWidth !== strokeWidth) line.style.strokeWidth = strokeWidth;
     // Dashes move faster the more messages flow (CSSOM styling is allowed by the CSP).
-    line.style.animationDuration = `${Math.max(0.25, 2.5 / Math.log10(10 + rate))}s`;
+    const duration = `${Math.max(0.25, 2.5 / Math.log10(10 + rate))}s`;
+    if (line.style.animationDuration !== duration) line.style.animationDuration = duration;
     const flowing = rate > 0 && edge.state === 'open';
-    label.textContent = edge.state === 'open' || edge.state === 'handshaking' ? rateLabel(edge) : edge.state;
+    setText(label, edge.state === 'open' || edge.state === 'handshaking' ? rateLabel(edge) : edge.state);
     const words = `Connection ${edge.label}, ${edge.state}${edge.detail ? ` (${edge.detail})` : ''}${edge.version ? `, ZMTP ${edge.version} ${edge.mechanism ?? ''}` : ''}; from the connecting side ${formatCount(edge.c2s.messages)} messages, ${formatSize(edge.c2s.bytes)}, ${formatRate(edge.c2s.rate)}; from the bound side ${formatCount(edge.s2c.messages)} messages, ${formatSize(edge.s2c.bytes)}, ${formatRate(edge.s2c.rate)}`;
-    tooltip.textContent = words;
-    group.setAttribute('aria-label', words);
-    group.setAttribute('class', `edge state-${edge.state}${flowing ? ' flowing' : ''}${this.isSelected('edge', edge.id) ? ' selected' : ''}`);
-    group.setAttribute('aria-pressed', String(this.isSelected('edge', edge.id)));
+    setText(tooltip, words);
+    setAttr(group, 'aria-label', words);
+    setAttr(group, 'class', `edge state-${edge.state}${flowing ? ' flowing' : ''}${this.isSelected('edge', edge.id) ? ' selected' : ''}`);
+    setAttr(group, 'aria-pressed', String(this.isSelected('edge', edge.id)));
     decorate(group, 'edge', this.marks.get(edge.id), NODE_WIDTH);
   }
 
