@@ -110,7 +110,7 @@ export class TrafficRecording {
   snapshot(): CaptureRecord[] {
     const records = this.buffer.snapshot();
     if (this.droppedUpTo === undefined) return records;
-    const mb = Math.round(this.budgetBytes / 1024 / 1024);
+    const mb = Number((this.budgetBytes / 1024 / 1024).toFixed(2));
     const sources = records.filter((record) => record.type === 'source');
     const first = records[sources.length];
     const note: CaptureRecord = {
