@@ -1,4 +1,4 @@
-// The project's capture format, JSON Lines (FORMAT.md): a header line, then one record per line.
+// The project's capture format, JSON Lines (README, "The capture format"): a header line, then one record per line.
 // Encoding is plain; decoding checks every field, because capture files come from anywhere.
 import type { CloseReason } from '../sniffer/types';
 import type { Direction } from '../zmtp/types';

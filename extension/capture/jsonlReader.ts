@@ -3,7 +3,7 @@ import { CaptureFileError } from './errors';
 import { checkHeader, JsonlRecordError, parseRecord, type JsonlHeader } from './jsonlFormat';
 import type { CaptureRecord } from './records';
 
-/** Longest line accepted; writers split data so that lines stay far below (FORMAT.md). */
+/** Longest line accepted; writers split data so that lines stay far below (README, "The capture format"). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
