@@ -1,24 +1,7 @@
-// Time for the rules' timeouts, injectable so tests can move it instead of sleeping. Same shape as
-// the inspector's Clock (inspector/session.ts), so one clock object can drive both.
+// Timers for the rules' timeouts, on the shared injectable clock (extension/clock.ts).
+import type { Clock, ClockTimer } from '../clock';
 
-export type ClockTimer = unknown;
-
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): ClockTimer;
-  clearTimeout(timer: ClockTimer): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => {
-    const timer = setTimeout(callback, ms);
-    // A pending diagnosis must never keep a CLI or test process alive on its own.
-    timer.unref();
-    return timer;
-  },
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-};
+export { systemClock, type Clock, type ClockTimer } from '../clock';
 
 export interface Timer {
   cancel(): void;

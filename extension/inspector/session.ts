@@ -17,18 +17,9 @@ import {
 import { firstEvidenceRow, summarize, type DiagnosticsFeed } from './diagnosticsFeed';
 import type { CaptureStore } from './store';
 import type { FilteredView } from './view';
+import { systemClock, type Clock } from '../clock';
 
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export { systemClock, type Clock } from '../clock';
 
 /** What Pause and Clear in the webview do; by default they act on the store. */
 export interface InspectorControls {
