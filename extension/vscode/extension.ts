@@ -14,6 +14,7 @@ import { onSettingsChanged, readSettings, type ReadSettings } from './settings';
 import { RecentSniffs } from './sniffPrompt';
 import { CaptureStatusBar } from './statusBar';
 import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
+import { registerWalkthrough } from './walkthrough';
 
 let activeRuntime: Runtime | undefined;
 let activeDiagnostics: ExtensionDiagnostics | undefined;
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     statusBar,
     trackPausedContext(services),
     ...registerCommands(services),
+    ...registerWalkthrough(services),
     onSettingsChanged((read, changed) => {
       current = read;
       reportProblems(read);

@@ -36,6 +36,16 @@ function parseArgs(value: unknown): { example: PythonExampleId; form: PipelineFo
   return { example, form };
 }
 
+/** From the command palette there is no argument: ask which one. */
+async function pickExample(): Promise<unknown> {
+  const items = [
+    { label: 'hello.py', description: 'REQ/REP', args: { example: 'hello' } },
+    { label: 'manager.py, worker.py ×3, sink.py', description: 'results PUSH → PULL (the slide diagram)', args: { example: 'pipeline', form: 'diagram' } },
+    { label: 'manager.py, worker.py ×3, sink.py', description: 'results PUB → SUB (the talk\'s code)', args: { example: 'pipeline', form: 'code' } },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'ZeroMQ: Run Python Example', placeHolder: 'Which example?' }))?.args;
+}
+
 /** Why the Python examples cannot run here, or undefined when python3 imports zmq. */
 export function pyzmqMissing(): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -78,8 +88,10 @@ function programsOf(example: PythonExampleId, form: PipelineForm, endpoint: (nam
 }
 
 /** Starts the example; resolves to its sniffers' run keys, or to the reason it cannot run (also shown to the user). */
-export async function runPythonExample(services: Services, value: unknown): Promise<PythonRunResult> {
-  const { example, form } = parseArgs(value);
+export async function runPythonExample(services: Services, value: unknown): Promise<PythonRunResult | undefined> {
+  const chosen = value ?? (await pickExample());
+  if (chosen === undefined) return undefined;
+  const { example, form } = parseArgs(chosen);
   const missing = await pyzmqMissing();
   if (missing) {
     services.notifier.warn(missing, [{ title: 'Copy Install Command', run: () => vscode.env.clipboard.writeText(PYZMQ_INSTALL_HINT) }]);

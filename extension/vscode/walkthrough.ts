@@ -47,8 +47,11 @@ export function parseExampleSourceArgs(value: unknown): vscode.Uri {
 }
 
 /** Opens the example beside whatever is open (the walkthrough stays visible); resolves to the document's address. */
-async function openExampleSource(args: unknown): Promise<string> {
-  const uri = parseExampleSourceArgs(args);
+async function openExampleSource(args: unknown): Promise<string | undefined> {
+  // From the command palette there is no argument: ask which one.
+  const file = args === undefined ? await vscode.window.showQuickPick(Object.keys(exampleSources), { title: 'ZeroMQ: Open Example Source', placeHolder: 'Which example?' }) : undefined;
+  if (args === undefined && file === undefined) return undefined;
+  const uri = parseExampleSourceArgs(args ?? { file });
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   return uri.toString();
