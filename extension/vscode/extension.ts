@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CaptureStore } from '../inspector/store';
 import type { ZmqInspectorApi } from './api';
 import { registerCommands, trackPausedContext } from './commands';
+import { registerDebugSessions } from './debugSessions';
 import { ExtensionDiagnostics } from './diagnostics';
 import { createInspector } from './inspector';
 import { Notifier } from './notify';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     trackPausedContext(services),
     ...registerCommands(services),
     ...registerWalkthrough(services),
+    registerDebugSessions(services),
     onSettingsChanged((read, changed) => {
       current = read;
       reportProblems(read);
