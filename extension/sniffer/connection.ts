@@ -6,13 +6,15 @@ import { BackpressureMonitor } from './backpressure';
 import { formatEndpoint, type Endpoint } from './endpoint';
 import { netPath } from './ipcSocketFile';
 import { isResetError, targetFailureDetail } from './relayErrors';
-import type { CloseReason, RelayConnectionInfo, RelayObserver } from './types';
+import type { CloseReason, ConnectionGate, GateFactory, RelayConnectionInfo, RelayObserver } from './types';
 
 export interface ConnectionSettings {
   listen: string;
   target: Endpoint;
   connectTimeoutMs: number;
   observer: Required<RelayObserver>;
+  /** Step mode: bytes go through a gate that may hold them (see holdGate.ts). */
+  gate?: GateFactory;
 }
 
 export interface RelayConnectionStatus extends RelayConnectionInfo {
@@ -36,6 +38,9 @@ export class RelayConnection {
   private connected = false;
   private ending: { reason: CloseReason; detail?: string } | undefined;
   private markClosed!: () => void;
+  private readonly gate: ConnectionGate | undefined;
+  private readonly gatePaused: Record<Direction, boolean> = { c2s: false, s2c: false };
+  private readonly senders: Partial<Record<Direction, (chunk: Buffer) => void>> = {};
 
   constructor(
     id: number,
@@ -46,6 +51,10 @@ export class RelayConnection {
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     const target = settings.target;
     settings.observer.onOpen(this.info);
+    this.gate = settings.gate?.(this.info, {
+      forward: (dir, bytes) => this.senders[dir]?.(bytes),
+      setSourcePaused: (dir, paused) => this.setGatePaused(dir, paused),
+    });
     // The client stays paused (pauseOnConnect) until the target accepts, so nothing piles up meanwhile.
     this.target = target.transport === 'tcp' ? connect({ host: target.host, port: target.port, allowHalfOpen: true }) : connect({ path: netPath(target), allowHalfOpen: true });
     const timer = setTimeout(() => this.targetFailed(`connection to ${this.info.target} timed out after ${settings.connectTimeoutMs} ms: is the host reachable and the server accepting?`), settings.connectTimeoutMs);
@@ -67,12 +76,12 @@ export class RelayConnection {
   }
 
   status(): RelayConnectionStatus {
-    const held = (from: Socket, to: Socket) => from.readableLength + to.writableLength;
+    const held = (from: Socket, to: Socket, dir: Direction) => from.readableLength + to.writableLength + (this.gate?.pendingBytes(dir) ?? 0);
     return {
       ...this.info,
       state: this.ending ? 'closing' : this.connected ? 'open' : 'connecting',
       bytes: { ...this.bytes },
-      buffered: { c2s: held(this.client, this.target), s2c: held(this.target, this.client) },
+      buffered: { c2s: held(this.client, this.target, 'c2s'), s2c: held(this.target, this.client, 's2c') },
     };
   }
 
@@ -109,7 +118,7 @@ export class RelayConnection {
       () => source.readableLength + destination.writableLength,
     );
     this.monitors.push(monitor);
-    source.on('data', (chunk: Buffer) => {
+    const send = (chunk: Buffer) => {
       if (destination.destroyed) return;
       this.bytes[dir] += chunk.length;
       const hasRoom = destination.write(chunk);
@@ -118,17 +127,36 @@ export class RelayConnection {
         source.pause();
         monitor.paused();
       }
+    };
+    this.senders[dir] = send;
+    const gate = this.gate;
+    source.on('data', (chunk: Buffer) => {
+      if (destination.destroyed) return;
+      if (gate) gate.accept(dir, chunk);
+      else send(chunk);
     });
     destination.on('drain', () => {
       if (source.destroyed) return;
-      source.resume();
+      if (!this.gatePaused[dir]) source.resume();
       monitor.resumed();
     });
     source.on('end', () => {
-      observer.onEnd(this.info, dir);
-      // Half-close: the other side may still send; it learns of this end only after the bytes before it.
-      if (!destination.destroyed) destination.end();
+      const finish = () => {
+        observer.onEnd(this.info, dir);
+        // Half-close: the other side may still send; it learns of this end only after the bytes before it.
+        if (!destination.destroyed) destination.end();
+      };
+      if (gate) gate.end(dir, finish);
+      else finish();
     });
+  }
+
+  private setGatePaused(dir: Direction, paused: boolean): void {
+    this.gatePaused[dir] = paused;
+    const [source, destination] = dir === 'c2s' ? [this.client, this.target] : [this.target, this.client];
+    if (source.destroyed) return;
+    if (paused) source.pause();
+    else if (!destination.writableNeedDrain && this.connected) source.resume();
   }
 
   private targetFailed(detail: string): void {
@@ -154,6 +182,7 @@ export class RelayConnection {
 
   private finish(): void {
     this.monitors.forEach((monitor) => monitor.dispose());
+    this.gate?.dispose();
     const { reason, detail } = this.ending ?? { reason: 'end' as const, detail: undefined };
     this.settings.observer.onClose(this.info, reason, detail, { ...this.bytes });
     this.markClosed();

@@ -6,7 +6,7 @@ import { EndpointError, formatEndpoint, isWildcardHost, parseEndpoint, type Endp
 import { absoluteIpcEndpoint, netPath, prepareIpcListenPath, removeOwnSocketFile, socketFileIdentity } from './ipcSocketFile';
 import { guardObserver, type ObserverErrorHandler } from './observerGuard';
 import { RelayError, listenError } from './relayErrors';
-import type { RelayObserver } from './types';
+import type { GateFactory, RelayObserver } from './types';
 
 export { RelayError, type RelayErrorCode } from './relayErrors';
 export type { RelayConnectionStatus } from './connection';
@@ -23,6 +23,8 @@ export interface RelayOptions {
   nextConnectionId?: () => number;
   /** Told about problems accepting connections (e.g. out of file descriptors); default: console.warn. */
   onServerError?: (message: string, error: unknown) => void;
+  /** Step mode: every connection's bytes go through a gate made here, which decides when they are forwarded. */
+  gate?: GateFactory;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -50,6 +52,7 @@ export class Relay {
       target,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       observer: guardObserver(options.observer, options.onObserverError ?? warn),
+      gate: options.gate,
     };
     let counter = 0;
     const nextId = options.nextConnectionId ?? (() => ++counter);

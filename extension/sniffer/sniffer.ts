@@ -1,10 +1,13 @@
 // A sniffer is a relay plus one ZMTP decoder per connection: bytes are forwarded first,
 // then decoded, so a decoding problem can never hold up or alter the traffic.
+import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import { ConnectionDecoder } from '../zmtp/connectionDecoder';
 import type { DecoderOptions, Direction } from '../zmtp/types';
 import type { Endpoint } from './endpoint';
 import { Relay } from './relay';
-import type { RelayConnectionInfo, SnifferEvent } from './types';
+import { ConnectionHolding } from './holding';
+import type { HeldSummary, StepUnit } from './holdGate';
+import type { GateIo, HoldEvent, RelayConnectionInfo, SnifferEvent } from './types';
 import { ConnectionStats, type ConnectionSummary } from './stats';
 
 export interface SnifferOptions {
@@ -18,11 +21,40 @@ export interface SnifferOptions {
   onData?: (conn: number, dir: Direction, chunk: Buffer) => void;
   /** Share one id sequence between sniffers so connection ids are unique across them. */
   nextConnectionId?: () => number;
+  /**
+   * Step mode: hold(), step() and continue() work, and breakpoints are tested. Each connection's
+   * bytes are then decoded once more before they are forwarded (default false: plain relaying).
+   */
+  stepping?: boolean;
+  /** Message breakpoints (implies stepping); the set may be changed while the sniffer runs. */
+  breakpoints?: BreakpointSet;
+  /** Step mode's held/released reports. */
+  onHold?: (event: HoldEvent) => void;
+}
+
+export interface HoldOptions {
+  /** One connection; default every connection, including those opened later. */
+  conn?: number;
+  /** Hold greetings and commands (READY, PING, SUBSCRIBE...) too; default false, so peers do not time out. */
+  holdCommands?: boolean;
+}
+
+export interface StepOptions {
+  conn?: number;
+  /** Default 'message'. */
+  unit?: StepUnit;
+}
+
+export interface PendingMessages {
+  conn: number;
+  dir: Direction;
+  messages: HeldSummary[];
 }
 
 interface LiveConnection {
   decoder: ConnectionDecoder;
   stats: ConnectionStats;
+  holding?: ConnectionHolding;
 }
 
 export class Sniffer {
@@ -31,13 +63,20 @@ export class Sniffer {
   private static readonly finishedKept = 1000;
 
   private relay!: Relay;
+  private stepping = false;
+  private breakpoints: BreakpointSet | undefined;
+  /** hold() without a connection: connections opened later start held too. */
+  private holdingAll: { holdCommands: boolean } | undefined;
 
   private constructor(public name: string) {}
 
   static async start(options: SnifferOptions): Promise<Sniffer> {
     const sniffer = new Sniffer(options.name ?? '');
     const emit = options.onEvent;
+    sniffer.stepping = options.stepping === true || options.breakpoints !== undefined;
+    sniffer.breakpoints = options.breakpoints;
     sniffer.relay = await Relay.start({
+      gate: sniffer.stepping ? (conn, io) => sniffer.gate(conn.id, io, options.onHold ?? (() => undefined)) : undefined,
       listen: options.listen,
       target: options.target,
       nextConnectionId: options.nextConnectionId,
@@ -75,6 +114,59 @@ export class Sniffer {
 
   stop(): Promise<void> {
     return this.relay.stop();
+  }
+
+  /** Stops forwarding data messages at the next message boundary (per connection or everywhere). */
+  hold(options: HoldOptions = {}): void {
+    const holdCommands = options.holdCommands === true;
+    if (options.conn === undefined) this.holdingAll = { holdCommands };
+    this.holdings(options.conn, 'hold').forEach((holding) => holding.hold(holdCommands));
+  }
+
+  /** Releases the held message (or frame) that has waited longest; false when nothing was held. */
+  step(options: StepOptions = {}): boolean {
+    const unit = options.unit ?? 'message';
+    if (unit !== 'message' && unit !== 'frame') throw new RangeError(`step: unit must be 'message' or 'frame', got ${JSON.stringify(unit)}`);
+    let oldest: { holding: ConnectionHolding; dir: Direction; since: number } | undefined;
+    for (const holding of this.holdings(options.conn, 'step')) {
+      const held = holding.oldestHeld();
+      if (held && (oldest === undefined || held.since < oldest.since)) oldest = { holding, ...held };
+    }
+    return oldest !== undefined && oldest.holding.step(oldest.dir, unit);
+  }
+
+  /** Forwards everything held and stops holding. */
+  continue(options: { conn?: number } = {}): void {
+    if (options.conn === undefined) this.holdingAll = undefined;
+    this.holdings(options.conn, 'continue').forEach((holding) => holding.continue());
+  }
+
+  /** What each direction holds, in stream order (directions holding nothing are left out). */
+  pending(): PendingMessages[] {
+    const result: PendingMessages[] = [];
+    for (const [conn, { holding }] of this.live) {
+      for (const dir of ['c2s', 's2c'] as const) {
+        const messages = holding?.pending(dir) ?? [];
+        if (messages.length > 0) result.push({ conn, dir, messages });
+      }
+    }
+    return result;
+  }
+
+  private holdings(conn: number | undefined, action: string): ConnectionHolding[] {
+    if (!this.stepping) throw new Error(`Cannot ${action} traffic: this sniffer was started without step mode; start it with stepping: true (or with breakpoints).`);
+    if (conn === undefined) return [...this.live.values()].flatMap(({ holding }) => (holding ? [holding] : []));
+    const holding = this.live.get(conn)?.holding;
+    if (!holding) throw new Error(`Cannot ${action} connection ${conn}: it is not open on this sniffer (open: ${[...this.live.keys()].join(', ') || 'none'}).`);
+    return [holding];
+  }
+
+  private gate(conn: number, io: GateIo, emit: (event: HoldEvent) => void): ConnectionHolding {
+    const holding = new ConnectionHolding({ conn, io, emit, breakpoints: this.breakpoints });
+    const live = this.live.get(conn);
+    if (live) live.holding = holding;
+    if (this.holdingAll) holding.hold(this.holdingAll.holdCommands);
+    return holding;
   }
 
   private open(conn: RelayConnectionInfo, decoderOptions: DecoderOptions | undefined, emit: (event: SnifferEvent) => void): void {

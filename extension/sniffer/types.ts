@@ -1,5 +1,6 @@
 // The relay's contract: it forwards bytes unchanged and tells an observer what passed.
 import type { Direction, ZmtpEvent } from '../zmtp/types';
+import type { HeldSummary, HoldReason, StepUnit } from './holdGate';
 
 export interface RelayConnectionInfo {
   /** Connection id, unique within one relay, starting at 1. */
@@ -24,6 +25,24 @@ export interface RelayObserver {
   onBackpressure?(conn: RelayConnectionInfo, dir: Direction, bufferedBytes: number): void;
 }
 
+/** How the relay hands one connection's bytes to a gate (step mode) instead of forwarding them at once. */
+export interface GateIo {
+  /** Forwards bytes of `dir` now, in order, exactly as received. */
+  forward(dir: Direction, bytes: Buffer): void;
+  /** Holds back (or lets go of) `dir`'s sender so held bytes stay bounded. */
+  setSourcePaused(dir: Direction, paused: boolean): void;
+}
+
+export interface ConnectionGate {
+  accept(dir: Direction, chunk: Buffer): void;
+  /** `dir`'s sender ended; `done` runs once every held byte of `dir` has been forwarded. */
+  end(dir: Direction, done: () => void): void;
+  pendingBytes(dir: Direction): number;
+  dispose(): void;
+}
+
+export type GateFactory = (conn: RelayConnectionInfo, io: GateIo) => ConnectionGate;
+
 /** What a sniffer (relay + one decoder per connection) reports, in order per connection. */
 export type SnifferEvent =
   | { type: 'open'; conn: number; time: number; peer: string; listen: string; target: string }
@@ -36,3 +55,13 @@ export type SnifferEvent =
    * doubled, or it stopped holding it back (see RelayObserver.onBackpressure). Not a row of traffic.
    */
   | { type: 'backpressure'; conn: number; dir: Direction; time: number; bufferedBytes: number };
+
+/**
+ * Step mode's reports (SnifferOptions.onHold). Kept apart from SnifferEvent because consumers of
+ * that union (recorder, CLI, inspector store) treat it as complete.
+ */
+export type HoldEvent =
+  /** `dir` stopped forwarding at `message` (held, with the bytes after it). */
+  | { type: 'held'; conn: number; dir: Direction; time: number; reason: HoldReason; breakpoint?: { id: string; hits: number }; message: HeldSummary }
+  /** `bytes` held bytes from stream `offset` on were forwarded by a step or continue. */
+  | { type: 'released'; conn: number; dir: Direction; time: number; offset: number; bytes: number; unit: StepUnit | 'all' };

@@ -1,0 +1,180 @@
+// Message breakpoints: conditions on decoded messages and commands that make the sniffer hold
+// traffic at the message that matched. Plain JSON in and out, so a workspace can keep them.
+import type { CommandEvent, Direction, MessageEvent } from '../zmtp/types';
+
+export interface BreakpointSpec {
+  /** Unique within a set; chosen by whoever adds it. */
+  id: string;
+  /** Default true. */
+  enabled?: boolean;
+  /** Only this connection id. */
+  conn?: number;
+  /** Only messages sent by a socket of this type (as its READY said), e.g. "PUB". */
+  socketType?: string;
+  dir?: Direction;
+  /** Data messages whose first frame starts with this UTF-8 text. */
+  topicPrefix?: string;
+  /** Commands with this name (READY, SUBSCRIBE, PING, ...); without it only data messages match. */
+  command?: string;
+  /** A regular expression (JavaScript syntax) tested against each frame's body read as UTF-8. */
+  payload?: string;
+  /** Hold only from the n-th match on (default 1: every match). */
+  hitCount?: number;
+}
+
+export interface BreakpointState extends BreakpointSpec {
+  enabled: boolean;
+  /** Matches counted so far (whether or not they reached hitCount). */
+  hits: number;
+}
+
+/** What a breakpoint is tested against. */
+export interface BreakpointSubject {
+  conn: number;
+  dir: Direction;
+  /** The sender's socket type, when known. */
+  socketType?: string;
+  event: MessageEvent | CommandEvent;
+}
+
+export interface BreakpointHit {
+  id: string;
+  hits: number;
+}
+
+/** Frame bytes a payload expression looks at: bounded so a large frame cannot stall the relay. */
+export const PAYLOAD_SCAN_BYTES = 64 * 1024;
+
+const KNOWN_FIELDS = new Set(['id', 'enabled', 'conn', 'socketType', 'dir', 'topicPrefix', 'command', 'payload', 'hitCount']);
+
+interface Compiled {
+  state: BreakpointState;
+  topic?: Buffer;
+  payload?: RegExp;
+}
+
+export class BreakpointError extends Error {}
+
+export class BreakpointSet {
+  private readonly entries = new Map<string, Compiled>();
+
+  constructor(specs: readonly unknown[] = []) {
+    specs.forEach((spec) => this.add(spec));
+  }
+
+  /** Reads what toJSON() wrote; throws a BreakpointError naming what is wrong. */
+  static fromJSON(value: unknown): BreakpointSet {
+    if (!Array.isArray(value)) throw new BreakpointError(`Breakpoints must be a JSON array of breakpoint objects, got ${describe(value)}.`);
+    return new BreakpointSet(value);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  add(spec: unknown): BreakpointState {
+    const state = validate(spec);
+    if (this.entries.has(state.id)) throw new BreakpointError(`A breakpoint with id ${JSON.stringify(state.id)} exists already; remove it first or choose another id.`);
+    const compiled: Compiled = { state };
+    if (state.topicPrefix !== undefined) compiled.topic = Buffer.from(state.topicPrefix, 'utf8');
+    if (state.payload !== undefined) compiled.payload = new RegExp(state.payload);
+    this.entries.set(state.id, compiled);
+    return { ...state };
+  }
+
+  remove(id: string): boolean {
+    return this.entries.delete(id);
+  }
+
+  setEnabled(id: string, enabled: boolean): void {
+    const entry = this.entries.get(id);
+    if (!entry) throw new BreakpointError(`There is no breakpoint with id ${JSON.stringify(id)}; list() shows the ids.`);
+    entry.state.enabled = enabled;
+  }
+
+  list(): BreakpointState[] {
+    return [...this.entries.values()].map(({ state }) => ({ ...state }));
+  }
+
+  /** The specs without hit counts, for saving. */
+  toJSON(): BreakpointSpec[] {
+    return this.list().map((state) => {
+      const spec: BreakpointSpec & { hits?: number } = { ...state };
+      delete spec.hits;
+      return spec;
+    });
+  }
+
+  /** Counts the subject against every enabled breakpoint; the first one whose hitCount is reached is the hit. */
+  evaluate(subject: BreakpointSubject): BreakpointHit | undefined {
+    let hit: BreakpointHit | undefined;
+    for (const entry of this.entries.values()) {
+      if (!entry.state.enabled || !matches(entry, subject)) continue;
+      entry.state.hits++;
+      if (hit === undefined && entry.state.hits >= (entry.state.hitCount ?? 1)) hit = { id: entry.state.id, hits: entry.state.hits };
+    }
+    return hit;
+  }
+}
+
+function matches(entry: Compiled, subject: BreakpointSubject): boolean {
+  const { state } = entry;
+  const { event } = subject;
+  if (state.conn !== undefined && state.conn !== subject.conn) return false;
+  if (state.dir !== undefined && state.dir !== subject.dir) return false;
+  if (state.socketType !== undefined && state.socketType.toUpperCase() !== subject.socketType?.toUpperCase()) return false;
+  if (event.kind === 'command') return state.command !== undefined && state.command.toUpperCase() === event.name.toUpperCase() && state.topicPrefix === undefined && payloadMatches(entry, [event.body]);
+  if (state.command !== undefined) return false;
+  const bodies = event.frames.map((frame) => frame.body);
+  if (entry.topic !== undefined && !startsWith(bodies[0], entry.topic)) return false;
+  return payloadMatches(entry, bodies);
+}
+
+function payloadMatches(entry: Compiled, bodies: Uint8Array[]): boolean {
+  const pattern = entry.payload;
+  if (pattern === undefined) return true;
+  return bodies.some((body) => pattern.test(Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, PAYLOAD_SCAN_BYTES)).toString('utf8')));
+}
+
+function startsWith(body: Uint8Array | undefined, prefix: Buffer): boolean {
+  if (body === undefined || body.length < prefix.length) return false;
+  return prefix.equals(Buffer.from(body.buffer, body.byteOffset, prefix.length));
+}
+
+function validate(spec: unknown): BreakpointState {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new BreakpointError(`A breakpoint must be an object such as {"id": "b1", "topicPrefix": "10001"}, got ${describe(spec)}.`);
+  const record = spec as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((key) => !KNOWN_FIELDS.has(key) && key !== 'hits');
+  if (unknown.length > 0) throw new BreakpointError(`Breakpoint fields ${unknown.join(', ')} are not known; use ${[...KNOWN_FIELDS].join(', ')}.`);
+  const id = record.id;
+  if (typeof id !== 'string' || id === '') throw new BreakpointError(`A breakpoint needs an id: a non-empty string, got ${describe(id)}.`);
+  const where = `Breakpoint ${JSON.stringify(id)}`;
+  const optional = (key: string, type: 'string' | 'number' | 'boolean'): void => {
+    if (record[key] !== undefined && typeof record[key] !== type) throw new BreakpointError(`${where}: ${key} must be a ${type}, got ${describe(record[key])}.`);
+  };
+  (['socketType', 'topicPrefix', 'command', 'payload'] as const).forEach((key) => optional(key, 'string'));
+  optional('enabled', 'boolean');
+  const wholeAtLeast = (key: 'conn' | 'hitCount', least: number): void => {
+    const value = record[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= least)) throw new BreakpointError(`${where}: ${key} must be a whole number >= ${least}, got ${describe(value)}.`);
+  };
+  wholeAtLeast('conn', 1);
+  wholeAtLeast('hitCount', 1);
+  if (record.dir !== undefined && record.dir !== 'c2s' && record.dir !== 's2c') throw new BreakpointError(`${where}: dir must be "c2s" or "s2c", got ${describe(record.dir)}.`);
+  if (typeof record.payload === 'string') {
+    try {
+      new RegExp(record.payload);
+    } catch (error) {
+      throw new BreakpointError(`${where}: payload ${JSON.stringify(record.payload)} is not a valid regular expression (${(error as Error).message}).`);
+    }
+  }
+  if (record.command !== undefined && record.topicPrefix !== undefined) throw new BreakpointError(`${where}: topicPrefix applies to data messages and command to commands; give one of them.`);
+  const state = { ...(record as unknown as BreakpointSpec), enabled: record.enabled !== false, hits: 0 };
+  return state;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,153 @@
+// Step mode for one relayed connection: a lookahead decoder finds where units begin and end before
+// the bytes are forwarded, breakpoints are tested on each unit, and one DirectionGate per direction
+// decides how far forwarding may go.
+import type { BreakpointSet } from '../breakpoints/breakpointSet';
+import { ConnectionDecoder } from '../zmtp/connectionDecoder';
+import { previewBytes } from '../zmtp/preview';
+import type { Direction, ZmtpEvent } from '../zmtp/types';
+import { DirectionGate, MAX_FRAME_ENDS, type DirectionGateIo, type GateLimits, type GateUnit, type HeldSummary, type StepUnit } from './holdGate';
+import type { ConnectionGate, GateIo, HoldEvent } from './types';
+
+/** Bytes of each frame the lookahead keeps: enough for topics and payload expressions, bounded. */
+const LOOKAHEAD_RETAIN_BYTES = 64 * 1024;
+const PREVIEW_BYTES = 32;
+
+export interface HoldingSettings {
+  conn: number;
+  io: GateIo;
+  emit: (event: HoldEvent) => void;
+  breakpoints?: BreakpointSet;
+  limits?: GateLimits;
+}
+
+export class ConnectionHolding implements ConnectionGate {
+  readonly gates: Record<Direction, DirectionGate>;
+  private readonly decoder: ConnectionDecoder;
+  private readonly frameEnds: Record<Direction, number[]> = { c2s: [], s2c: [] };
+
+  constructor(private readonly settings: HoldingSettings) {
+    const gate = (dir: Direction) => new DirectionGate(this.gateIo(dir), settings.limits);
+    this.gates = { c2s: gate('c2s'), s2c: gate('s2c') };
+    this.decoder = new ConnectionDecoder((dir, event) => this.decoded(dir, event), { emitFrames: true, retainBytes: LOOKAHEAD_RETAIN_BYTES });
+    this.watch(settings.breakpoints !== undefined && settings.breakpoints.size > 0);
+  }
+
+  hold(holdCommands: boolean): void {
+    for (const gate of Object.values(this.gates)) {
+      gate.holding = true;
+      gate.holdCommands = holdCommands;
+      gate.pump();
+    }
+  }
+
+  continue(): void {
+    Object.values(this.gates).forEach((gate) => gate.continue());
+  }
+
+  /** Breakpoints were added or removed: with none, bytes need not wait for their unit to complete. */
+  watch(watching: boolean): void {
+    for (const gate of Object.values(this.gates)) {
+      gate.watching = watching;
+      gate.pump();
+    }
+  }
+
+  /** The direction whose held head has waited longest, if any. */
+  oldestHeld(): { dir: Direction; since: number } | undefined {
+    let oldest: { dir: Direction; since: number } | undefined;
+    for (const dir of ['c2s', 's2c'] as const) {
+      const since = this.gates[dir].heldSince;
+      if (since !== undefined && (oldest === undefined || since < oldest.since)) oldest = { dir, since };
+    }
+    return oldest;
+  }
+
+  step(dir: Direction, unit: StepUnit): boolean {
+    return this.gates[dir].step(unit);
+  }
+
+  pending(dir: Direction): HeldSummary[] {
+    return this.gates[dir].pending();
+  }
+
+  // ---- ConnectionGate
+
+  accept(dir: Direction, chunk: Buffer): void {
+    const gate = this.gates[dir];
+    gate.watching = this.settings.breakpoints !== undefined && this.settings.breakpoints.size > 0;
+    gate.receive(chunk);
+    this.decoder.push(dir, chunk);
+    gate.pump();
+  }
+
+  end(dir: Direction, done: () => void): void {
+    this.decoder.end(dir);
+    this.gates[dir].end(done);
+  }
+
+  pendingBytes(dir: Direction): number {
+    return this.gates[dir].pendingBytes;
+  }
+
+  dispose(): void {
+    this.frameEnds.c2s.length = 0;
+    this.frameEnds.s2c.length = 0;
+  }
+
+  private gateIo(dir: Direction): DirectionGateIo {
+    const { conn, io, emit } = this.settings;
+    return {
+      forward: (bytes) => io.forward(dir, bytes),
+      setSourcePaused: (paused) => io.setSourcePaused(dir, paused),
+      held: (message, reason, breakpoint) => emit({ type: 'held', conn, dir, time: Date.now(), reason, ...(breakpoint ? { breakpoint } : {}), message }),
+      released: (offset, bytes, unit) => emit({ type: 'released', conn, dir, time: Date.now(), offset, bytes, unit }),
+    };
+  }
+
+  private decoded(dir: Direction, event: ZmtpEvent): void {
+    const gate = this.gates[dir];
+    // While the listener runs, the decoder has consumed exactly up to the end of this event's bytes.
+    const decodedTo = this.decoder.decodedBytes(dir);
+    const frameEnds = this.frameEnds[dir];
+    switch (event.kind) {
+      case 'frame':
+        if (frameEnds.length < MAX_FRAME_ENDS) frameEnds.push(decodedTo);
+        return;
+      case 'error':
+        if (event.fatal) gate.goBlind();
+        return;
+      case 'greeting': {
+        const end = Math.max(decodedTo, event.offset + event.length);
+        gate.addUnit(this.unit(event.offset, end, 'greeting', { name: `ZMTP ${event.version} ${event.mechanism}` }));
+        frameEnds.length = 0;
+        return;
+      }
+      case 'command': {
+        const unit = this.unit(event.offset, decodedTo, 'command', { name: event.name });
+        unit.breakpoint = this.settings.breakpoints?.evaluate({ conn: this.settings.conn, dir, socketType: this.decoder.peer(dir).socketType, event });
+        gate.addUnit(unit);
+        // A command between a message's frames leaves the message's frame list alone.
+        if (frameEnds[frameEnds.length - 1] === decodedTo) frameEnds.pop();
+        return;
+      }
+      case 'message': {
+        const first = event.frames[0];
+        const preview = first === undefined ? undefined : previewBytes(first.body, PREVIEW_BYTES);
+        const unit = this.unit(event.offset, decodedTo, 'message', {
+          frames: event.frames.length + (event.omittedFrames ?? 0),
+          preview: preview === undefined ? undefined : 'text' in preview ? preview.text : preview.hex,
+        });
+        unit.frameEnds = frameEnds.splice(0);
+        unit.breakpoint = this.settings.breakpoints?.evaluate({ conn: this.settings.conn, dir, socketType: this.decoder.peer(dir).socketType, event });
+        gate.addUnit(unit);
+        return;
+      }
+    }
+  }
+
+  private unit(start: number, end: number, kind: GateUnit['kind'], details: Partial<HeldSummary>): GateUnit {
+    const summary: HeldSummary = { offset: start, bytes: end - start, kind };
+    for (const [key, value] of Object.entries(details)) if (value !== undefined) (summary as unknown as Record<string, unknown>)[key] = value;
+    return { start, end, kind, summary, frameEnds: [] };
+  }
+}

@@ -1,0 +1,196 @@
+// Step mode through the real Sniffer with real libzmq peers on both sides.
+import { strict as assert } from 'node:assert';
+import * as zmq from 'zeromq';
+import { BreakpointSet } from '../../extension/breakpoints/breakpointSet';
+import { Sniffer, type SnifferOptions } from '../../extension/sniffer/sniffer';
+import type { HoldEvent, SnifferEvent } from '../../extension/sniffer/types';
+import { StreamDigest } from '../support/hashing';
+import { waitUntil } from '../support/rawPeers';
+
+const RECEIVE_TIMEOUT_MS = 10_000;
+/** How long a receiver listens to make sure nothing was let through. */
+const QUIET_MS = 300;
+
+describe('Sniffer step mode with real zeromq peers', () => {
+  const sockets: zmq.Socket[] = [];
+  const sniffers: Sniffer[] = [];
+  let events: SnifferEvent[];
+  let holds: HoldEvent[];
+  let wire: StreamDigest;
+
+  beforeEach(() => {
+    events = [];
+    holds = [];
+    wire = new StreamDigest();
+  });
+  afterEach(async () => {
+    sockets.splice(0).forEach((socket) => socket.close());
+    await Promise.all(sniffers.splice(0).map((sniffer) => sniffer.stop()));
+  });
+
+  async function sniff(server: zmq.Socket, options: Partial<SnifferOptions> = {}): Promise<Sniffer> {
+    sockets.push(server);
+    await server.bind('tcp://127.0.0.1:*');
+    const sniffer = await Sniffer.start({
+      listen: 'tcp://127.0.0.1:0',
+      target: server.lastEndpoint!,
+      stepping: true,
+      onEvent: (event) => events.push(event),
+      onHold: (event) => holds.push(event),
+      onData: (_conn, dir, chunk) => dir === 'c2s' && wire.update(chunk),
+      ...options,
+    });
+    sniffers.push(sniffer);
+    return sniffer;
+  }
+
+  function connect<S extends zmq.Socket>(client: S, sniffer: Sniffer): S {
+    sockets.push(client);
+    client.connect(sniffer.listenEndpoint);
+    return client;
+  }
+
+  const readyCount = () => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'READY').length;
+  const heldMessages = (sniffer: Sniffer) => sniffer.pending().reduce((sum, entry) => sum + entry.messages.filter((message) => message.kind === 'message').length, 0);
+
+  async function nothingArrives(receiver: zmq.Pull | zmq.Subscriber): Promise<void> {
+    receiver.receiveTimeout = QUIET_MS;
+    await assert.rejects(receiver.receive(), (error: Error & { code?: string }) => error.code === 'EAGAIN', 'a held message reached the receiver');
+    receiver.receiveTimeout = RECEIVE_TIMEOUT_MS;
+  }
+
+  /** PUSH → sniffer → PULL, handshake done. */
+  async function pushPull(socketOptions: { heartbeatInterval?: number; heartbeatTimeToLive?: number; heartbeatTimeout?: number } = {}): Promise<{ pull: zmq.Pull; sniffer: Sniffer; push: zmq.Push }> {
+    const pull = new zmq.Pull({ receiveTimeout: RECEIVE_TIMEOUT_MS, ...socketOptions });
+    const sniffer = await sniff(pull);
+    const push = connect(new zmq.Push(socketOptions), sniffer);
+    await waitUntil(() => readyCount() >= 2, 'both READY commands');
+    return { pull, sniffer, push };
+  }
+
+  const payloads = (count: number) => Array.from({ length: count }, (_, i) => `message ${i} ${'x'.repeat(i * 37)}`);
+
+  /** PUSH → sniffer → PULL; sends `messages`, stepping one at a time when `stepping`; returns what PULL got. */
+  async function pushThrough(messages: string[], stepping: boolean): Promise<string[]> {
+    const { pull, sniffer, push } = await pushPull();
+    if (stepping) sniffer.hold();
+    for (const message of messages) await push.send(message);
+    const received: string[] = [];
+    if (!stepping) {
+      for (let i = 0; i < messages.length; i++) received.push((await pull.receive())[0].toString());
+      return received;
+    }
+    await waitUntil(() => heldMessages(sniffer) === messages.length, `${messages.length} held messages`);
+    await nothingArrives(pull);
+    for (let i = 0; i < messages.length; i++) {
+      assert.equal(sniffer.step(), true, `step ${i} found nothing held`);
+      received.push((await pull.receive())[0].toString());
+      if (i === 0 || i === messages.length - 1) await nothingArrives(pull);
+    }
+    assert.equal(sniffer.step(), false);
+    return received;
+  }
+
+  it('releases exactly one message per step, and the wire bytes equal a run without holding', async function () {
+    this.timeout(30_000);
+    const messages = payloads(6);
+    const plain = await pushThrough(messages, false);
+    const plainWire = wire.summary();
+    sockets.splice(0).forEach((socket) => socket.close());
+    await Promise.all(sniffers.splice(0).map((sniffer) => sniffer.stop()));
+    events = [];
+    wire = new StreamDigest();
+    const stepped = await pushThrough(messages, true);
+    assert.deepEqual(stepped, messages);
+    assert.deepEqual(plain, messages);
+    assert.deepEqual(wire.summary(), plainWire);
+    assert.equal(holds.filter((event) => event.type === 'released' && event.unit === 'message').length, messages.length);
+  });
+
+  it('continue releases everything held, in order', async () => {
+    const { pull, sniffer, push } = await pushPull();
+    sniffer.hold();
+    const messages = payloads(20);
+    for (const message of messages) await push.send(message);
+    await waitUntil(() => heldMessages(sniffer) === messages.length, 'all messages held');
+    const pending = sniffer.pending();
+    assert.deepEqual(pending.map(({ conn, dir }) => ({ conn, dir })), [{ conn: 1, dir: 'c2s' }]);
+    assert.deepEqual(pending[0].messages.map((message) => message.preview?.slice(0, 10)), messages.map((message) => message.slice(0, 10)));
+    await nothingArrives(pull);
+    sniffer.continue();
+    const received: string[] = [];
+    for (let i = 0; i < messages.length; i++) received.push((await pull.receive())[0].toString());
+    assert.deepEqual(received, messages);
+    assert.deepEqual(sniffer.pending(), []);
+  });
+
+  it('steps a multipart message frame by frame: the receiver gets it once the last frame is released', async () => {
+    const { pull, sniffer, push } = await pushPull();
+    sniffer.hold();
+    await push.send(['one', 'two', 'three']);
+    await waitUntil(() => heldMessages(sniffer) === 1, 'the message held');
+    assert.equal(sniffer.step({ unit: 'frame' }), true);
+    assert.equal(sniffer.step({ unit: 'frame' }), true);
+    await nothingArrives(pull);
+    assert.equal(sniffer.step({ unit: 'frame' }), true);
+    const frames = await pull.receive();
+    assert.deepEqual(frames.map(String), ['one', 'two', 'three']);
+    assert.deepEqual(holds.filter((event) => event.type === 'released').map((event) => event.type === 'released' && event.unit), ['frame', 'frame', 'frame']);
+  });
+
+  it('a breakpoint on topic "10001" holds only that topic; 10002 keeps flowing', async function () {
+    this.timeout(30_000);
+    const breakpoints = new BreakpointSet([{ id: 'topic', topicPrefix: '10001' }]);
+    const pub = new zmq.Publisher();
+    const sniffer = await sniff(pub, { breakpoints });
+    const watched = connect(new zmq.Subscriber({ receiveTimeout: RECEIVE_TIMEOUT_MS }), sniffer);
+    watched.subscribe('10001');
+    await waitUntil(() => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'SUBSCRIBE').length >= 1, 'the first subscription');
+    const other = connect(new zmq.Subscriber({ receiveTimeout: RECEIVE_TIMEOUT_MS }), sniffer);
+    other.subscribe('10002');
+    await waitUntil(() => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'SUBSCRIBE').length >= 2, 'both subscriptions');
+    const rounds = 5;
+    for (let i = 0; i < rounds; i++) {
+      await pub.send(`10001 ${i}`);
+      await pub.send(`10002 ${i}`);
+    }
+    for (let i = 0; i < rounds; i++) assert.equal((await other.receive())[0].toString(), `10002 ${i}`);
+    await waitUntil(() => heldMessages(sniffer) === rounds, 'the 10001 messages held');
+    await nothingArrives(watched);
+    const held = holds.filter((event) => event.type === 'held');
+    assert.equal(held.length, 1);
+    assert.deepEqual(held[0].type === 'held' && [held[0].reason, held[0].breakpoint?.id, held[0].message.preview], ['breakpoint', 'topic', '10001 0']);
+    sniffer.continue();
+    // Each later message is a hit too: continue lets the held one go and stops at the next.
+    for (let i = 0; i < rounds; i++) {
+      assert.equal((await watched.receive())[0].toString(), `10001 ${i}`);
+      sniffer.continue();
+    }
+    assert.equal(breakpoints.list()[0].hits, rounds);
+  });
+
+  it('held heartbeats pass by default, so the connection outlives a long hold', async function () {
+    this.timeout(30_000);
+    const heartbeat = { heartbeatInterval: 100, heartbeatTimeToLive: 300, heartbeatTimeout: 300 };
+    const { pull, sniffer, push } = await pushPull(heartbeat);
+    sniffer.hold();
+    await push.send('during the hold');
+    const pings = () => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'PING').length;
+    const pingsBefore = pings();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.ok(pings() > pingsBefore, 'no PING crossed the relay during the hold');
+    assert.equal(heldMessages(sniffer), 1);
+    sniffer.continue();
+    assert.equal((await pull.receive())[0].toString(), 'during the hold');
+    assert.deepEqual(events.filter((event) => event.type === 'open' || event.type === 'close').map((event) => [event.type, event.conn]), [['open', 1]]);
+  });
+
+  it('explains what to do when step mode is off or the connection is unknown', async () => {
+    const pull = new zmq.Pull();
+    const plain = await sniff(pull, { stepping: false });
+    assert.throws(() => plain.hold(), /start it with stepping: true/);
+    const stepping = await sniff(new zmq.Pull());
+    assert.throws(() => stepping.step({ conn: 42 }), /connection 42: it is not open/);
+    assert.equal(stepping.step(), false);
+  });
+});
