@@ -1,0 +1,92 @@
+import { strict as assert } from 'node:assert';
+import { BreakpointError, BreakpointSet, type BreakpointSubject } from '../../extension/breakpoints/breakpointSet';
+import { ConnectionDecoder } from '../../extension/zmtp/connectionDecoder';
+import type { CommandEvent, Direction, MessageEvent } from '../../extension/zmtp/types';
+
+/** Decodes a ZMTP 3.0 NULL stream from a `socketType` sender carrying `frames` as one message, then a SUBSCRIBE command. */
+function decodedEvents(socketType: string, frames: string[]): (MessageEvent | CommandEvent)[] {
+  const greeting = Buffer.alloc(64);
+  greeting[0] = 0xff;
+  greeting[9] = 0x7f;
+  greeting[10] = 3;
+  greeting.write('NULL', 12);
+  const property = Buffer.concat([Buffer.from([11]), Buffer.from('Socket-Type'), Buffer.from([0, 0, 0, socketType.length]), Buffer.from(socketType)]);
+  const ready = Buffer.concat([Buffer.from([4, 6 + property.length, 5]), Buffer.from('READY'), property]);
+  const message = Buffer.concat(frames.map((frame, i) => Buffer.concat([Buffer.from([i < frames.length - 1 ? 1 : 0, frame.length]), Buffer.from(frame)])));
+  const subscribe = Buffer.concat([Buffer.from([4, 12, 9]), Buffer.from('SUBSCRIBEab')]);
+  const events: (MessageEvent | CommandEvent)[] = [];
+  const decoder = new ConnectionDecoder((_dir, event) => {
+    if ((event.kind === 'message' || event.kind === 'command') && !(event.kind === 'command' && event.name === 'READY')) events.push(event);
+  });
+  decoder.push('s2c', greeting);
+  decoder.push('c2s', Buffer.concat([greeting, ready, message, subscribe]));
+  return events;
+}
+
+const subject = (event: MessageEvent | CommandEvent, extra: { conn?: number; dir?: Direction; socketType?: string } = {}): BreakpointSubject => ({ conn: 1, dir: 'c2s', socketType: 'PUB', event, ...extra });
+
+describe('BreakpointSet', () => {
+  const [topic10001, subscribe] = decodedEvents('PUB', ['10001', 'price 42']);
+  const [topic10002] = decodedEvents('PUB', ['10002', 'volume 7']);
+
+  it('holds on a topic prefix and nothing else', () => {
+    const set = new BreakpointSet([{ id: 'b1', topicPrefix: '10001' }]);
+    assert.deepEqual(set.evaluate(subject(topic10001)), { id: 'b1', hits: 1 });
+    assert.equal(set.evaluate(subject(topic10002)), undefined);
+    assert.equal(set.evaluate(subject(subscribe)), undefined, 'a data-message breakpoint matched a command');
+  });
+
+  it('matches commands by name, and payloads by regular expression on any frame', () => {
+    const set = new BreakpointSet([
+      { id: 'sub', command: 'subscribe' },
+      { id: 'price', payload: '^price \\d+$' },
+    ]);
+    assert.equal(set.evaluate(subject(subscribe))?.id, 'sub');
+    assert.equal(set.evaluate(subject(topic10001))?.id, 'price');
+    assert.equal(set.evaluate(subject(topic10002)), undefined);
+  });
+
+  it('filters on connection, direction and socket type', () => {
+    const set = new BreakpointSet([{ id: 'b', conn: 2, dir: 's2c', socketType: 'xpub' }]);
+    assert.equal(set.evaluate(subject(topic10001)), undefined);
+    assert.equal(set.evaluate(subject(topic10001, { conn: 2, dir: 's2c', socketType: 'PUB' })), undefined);
+    assert.equal(set.evaluate(subject(topic10001, { conn: 2, dir: 's2c', socketType: 'XPUB' }))?.id, 'b');
+  });
+
+  it('counts hits and holds from the hit count on; disabled breakpoints neither count nor hold', () => {
+    const set = new BreakpointSet([{ id: 'third', topicPrefix: '1000', hitCount: 3 }]);
+    assert.equal(set.evaluate(subject(topic10001)), undefined);
+    assert.equal(set.evaluate(subject(topic10002)), undefined);
+    assert.deepEqual(set.evaluate(subject(topic10001)), { id: 'third', hits: 3 });
+    assert.deepEqual(set.evaluate(subject(topic10001)), { id: 'third', hits: 4 });
+    set.setEnabled('third', false);
+    assert.equal(set.evaluate(subject(topic10001)), undefined);
+    assert.equal(set.list()[0].hits, 4);
+  });
+
+  it('round-trips through JSON without hit counts', () => {
+    const set = new BreakpointSet([{ id: 'a', topicPrefix: '10001', hitCount: 2 }, { id: 'b', command: 'PING', enabled: false }]);
+    set.evaluate(subject(topic10001));
+    const saved = JSON.parse(JSON.stringify(set)) as unknown;
+    assert.deepEqual(saved, [
+      { id: 'a', topicPrefix: '10001', hitCount: 2, enabled: true },
+      { id: 'b', command: 'PING', enabled: false },
+    ]);
+    const restored = BreakpointSet.fromJSON(saved);
+    assert.deepEqual(restored.list().map((state) => [state.id, state.hits, state.enabled]), [['a', 0, true], ['b', 0, false]]);
+  });
+
+  it('refuses bad breakpoints, saying what is wrong', () => {
+    const refused = (value: unknown, pattern: RegExp) => assert.throws(() => new BreakpointSet([value]), (error: Error) => error instanceof BreakpointError && pattern.test(error.message));
+    refused('10001', /must be an object/);
+    refused({ topicPrefix: '1' }, /needs an id/);
+    refused({ id: 'x', payload: '(' }, /not a valid regular expression/);
+    refused({ id: 'x', hitCount: 0 }, /hitCount must be a whole number >= 1/);
+    refused({ id: 'x', dir: 'up' }, /dir must be "c2s" or "s2c"/);
+    refused({ id: 'x', topic: '1' }, /fields topic are not known/);
+    refused({ id: 'x', command: 'PING', topicPrefix: '1' }, /give one of them/);
+    assert.throws(() => new BreakpointSet([{ id: 'x' }, { id: 'x' }]), /exists already/);
+    assert.throws(() => BreakpointSet.fromJSON({}), /JSON array/);
+    assert.throws(() => new BreakpointSet().setEnabled('nope', true), /no breakpoint with id "nope"/);
+  });
+});
