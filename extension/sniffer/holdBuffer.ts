@@ -7,6 +7,8 @@ export class HeldBytes {
   arrived = 0;
   /** Stream offset up to which bytes were forwarded in order (ranges sent ahead lie beyond it). */
   forwarded = 0;
+  /** Every byte sent so far, in order or ahead. */
+  sent = 0;
   private readonly chunks: Buffer[] = [];
   /** Ranges beyond `forwarded` already sent ahead, ascending. */
   private readonly sentAhead: { start: number; end: number }[] = [];
@@ -42,6 +44,7 @@ export class HeldBytes {
     const last = this.sentAhead[this.sentAhead.length - 1];
     if (start < this.forwarded || end > this.arrived || (last !== undefined && start < last.end)) throw new RangeError(`HeldBytes.sendAhead: [${start}, ${end}) overlaps bytes already sent`);
     send(this.copy(start, end));
+    this.sent += end - start;
     this.sentAhead.push({ start, end });
     this.aheadBytes += end - start;
   }
@@ -72,7 +75,9 @@ export class HeldBytes {
       else this.chunks[0] = chunk.subarray(size);
       this.forwarded += size;
       left -= size;
-      send?.(piece);
+      if (send === undefined) continue;
+      this.sent += size;
+      send(piece);
     }
   }
 }

@@ -117,17 +117,17 @@ export class DirectionGate {
   }
 
   continue(): void {
-    const from = this.forwarded;
+    const [from, sentBefore] = [this.forwarded, this.bytes.sent];
     this.holding = false;
     this.heldSince = undefined;
     this.pump();
-    if (this.forwarded > from) this.io.released(from, this.forwarded - from, 'all');
+    if (this.bytes.sent > sentBefore) this.io.released(from, this.bytes.sent - sentBefore, 'all');
   }
 
   /** Releases one held message or frame; false when nothing is held here. */
   step(unit: StepUnit): boolean {
     if (this.heldSince === undefined) return false;
-    const from = this.forwarded;
+    const [from, sentBefore] = [this.forwarded, this.bytes.sent];
     const head = this.units[0];
     if (head === undefined) {
       this.releasePartial = true;
@@ -141,7 +141,7 @@ export class DirectionGate {
     } else this.passHead();
     this.heldSince = undefined;
     this.pump();
-    this.io.released(from, this.forwarded - from, unit);
+    this.io.released(from, this.bytes.sent - sentBefore, unit);
     return true;
   }
 

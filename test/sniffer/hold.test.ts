@@ -2,9 +2,10 @@
 import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
 import { BreakpointSet } from '../../extension/breakpoints/breakpointSet';
+import { DEFAULT_GATE_LIMITS } from '../../extension/sniffer/holdGate';
 import { Sniffer, type SnifferOptions } from '../../extension/sniffer/sniffer';
 import type { HoldEvent, SnifferEvent } from '../../extension/sniffer/types';
-import { StreamDigest } from '../support/hashing';
+import { digestOf, StreamDigest } from '../support/hashing';
 import { waitUntil } from '../support/rawPeers';
 
 const RECEIVE_TIMEOUT_MS = 10_000;
@@ -50,7 +51,8 @@ describe('Sniffer step mode with real zeromq peers', () => {
     return client;
   }
 
-  const readyCount = () => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'READY').length;
+  const commandsSeen = (name: string) => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === name).length;
+  const readyCount = () => commandsSeen('READY');
   const heldMessages = (sniffer: Sniffer) => sniffer.pending().reduce((sum, entry) => sum + entry.messages.filter((message) => message.kind === 'message').length, 0);
 
   async function nothingArrives(receiver: zmq.Pull | zmq.Subscriber): Promise<void> {
@@ -145,10 +147,10 @@ describe('Sniffer step mode with real zeromq peers', () => {
     const sniffer = await sniff(pub, { breakpoints });
     const watched = connect(new zmq.Subscriber({ receiveTimeout: RECEIVE_TIMEOUT_MS }), sniffer);
     watched.subscribe('10001');
-    await waitUntil(() => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'SUBSCRIBE').length >= 1, 'the first subscription');
+    await waitUntil(() => commandsSeen('SUBSCRIBE') >= 1, 'the first subscription');
     const other = connect(new zmq.Subscriber({ receiveTimeout: RECEIVE_TIMEOUT_MS }), sniffer);
     other.subscribe('10002');
-    await waitUntil(() => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'SUBSCRIBE').length >= 2, 'both subscriptions');
+    await waitUntil(() => commandsSeen('SUBSCRIBE') >= 2, 'both subscriptions');
     const rounds = 5;
     for (let i = 0; i < rounds; i++) {
       await pub.send(`10001 ${i}`);
@@ -175,14 +177,40 @@ describe('Sniffer step mode with real zeromq peers', () => {
     const { pull, sniffer, push } = await pushPull(heartbeat);
     sniffer.hold();
     await push.send('during the hold');
-    const pings = () => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'PING').length;
-    const pingsBefore = pings();
+    const pingsBefore = commandsSeen('PING');
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.ok(pings() > pingsBefore, 'no PING crossed the relay during the hold');
+    assert.ok(commandsSeen('PING') > pingsBefore, 'no PING crossed the relay during the hold');
     assert.equal(heldMessages(sniffer), 1);
     sniffer.continue();
     assert.equal((await pull.receive())[0].toString(), 'during the hold');
     assert.deepEqual(events.filter((event) => event.type === 'open' || event.type === 'close').map((event) => [event.type, event.conn]), [['open', 1]]);
+  });
+
+  it('holds heartbeats too when asked (holdCommands), so they show as pending', async function () {
+    this.timeout(30_000);
+    const { sniffer } = await pushPull({ heartbeatInterval: 100 });
+    sniffer.hold({ holdCommands: true });
+    const heldPing = () => sniffer.pending().some((entry) => entry.messages.some((message) => message.kind === 'command' && message.name === 'PING'));
+    await waitUntil(heldPing, 'a held PING');
+    const crossed = commandsSeen('PING');
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    assert.equal(commandsSeen('PING'), crossed, 'a PING crossed while commands were held');
+    sniffer.continue();
+    assert.deepEqual(sniffer.pending(), []);
+  });
+
+  it('holds back the sender instead of buffering without limit, and continue delivers every byte', async function () {
+    this.timeout(60_000);
+    const { pull, sniffer, push } = await pushPull();
+    sniffer.hold();
+    const messages = Array.from({ length: 40 }, (_, i) => Buffer.alloc(256 * 1024, i));
+    for (const message of messages) await push.send(message);
+    const heldBytes = () => sniffer.pending().reduce((sum, entry) => sum + entry.messages.reduce((bytes, message) => bytes + message.bytes, 0), 0);
+    await waitUntil(() => heldBytes() >= DEFAULT_GATE_LIMITS.maxPendingBytes, 'the gate to fill');
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    assert.ok(heldBytes() < DEFAULT_GATE_LIMITS.maxPendingBytes + 1024 * 1024, `the gate holds ${heldBytes()} bytes`);
+    sniffer.continue();
+    for (const message of messages) assert.deepEqual(digestOf((await pull.receive())[0]), digestOf(message));
   });
 
   it('explains what to do when step mode is off or the connection is unknown', async () => {
