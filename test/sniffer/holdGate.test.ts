@@ -2,6 +2,7 @@
 // replaced by a sink that records what would be written: the gate's contract is only what it forwards.
 import { strict as assert } from 'node:assert';
 import { randomInt } from 'node:crypto';
+import { BreakpointSet } from '../../extension/breakpoints/breakpointSet';
 import { ConnectionHolding } from '../../extension/sniffer/holding';
 import type { HoldEvent } from '../../extension/sniffer/types';
 import type { Direction } from '../../extension/zmtp/types';
@@ -34,14 +35,16 @@ const ping = command('PING', Buffer.from([0, 10]));
 class Sink {
   readonly written: Record<Direction, Buffer[]> = { c2s: [], s2c: [] };
   readonly events: HoldEvent[] = [];
-  readonly holding = new ConnectionHolding({
-    conn: 1,
-    io: { forward: (dir, bytes) => this.written[dir].push(Buffer.from(bytes)), setSourcePaused: () => undefined },
-    emit: (event) => this.events.push(event),
-    limits: { maxPendingBytes: 64 * 1024, maxPartialBytes: 16 * 1024 },
-  });
+  readonly holding: ConnectionHolding;
 
-  constructor() {
+  constructor(breakpoints?: BreakpointSet) {
+    this.holding = new ConnectionHolding({
+      conn: 1,
+      io: { forward: (dir, bytes) => this.written[dir].push(Buffer.from(bytes)), setSourcePaused: () => undefined },
+      emit: (event) => this.events.push(event),
+      breakpoints,
+      limits: { maxPendingBytes: 64 * 1024, maxPartialBytes: 16 * 1024 },
+    });
     this.holding.accept('s2c', greeting());
   }
 
@@ -107,5 +110,18 @@ describe('Step mode gate byte accounting', () => {
     sink.holding.accept('c2s', Buffer.concat([big.subarray(50_000), small]));
     assert.ok(sink.out().equals(Buffer.concat([greeting(), ready, big])), 'the rest of the big message or the next one went wrong');
     assert.deepEqual(sink.holding.pending('c2s').map((held) => held.preview), ['after']);
+  });
+
+  it('a breakpoint on a command holds at that command, which then does not go ahead of anything', () => {
+    const sink = new Sink(new BreakpointSet([{ id: 'ping', command: 'PING' }]));
+    const before = Buffer.concat([greeting(), ready, frame(Buffer.from('first'), false)]);
+    sink.feed(Buffer.concat([before, ping, frame(Buffer.from('second'), false)]));
+    assert.ok(sink.out().equals(before));
+    const held = sink.events.find((event) => event.type === 'held');
+    assert.deepEqual(held?.type === 'held' && [held.reason, held.breakpoint, held.message.name], ['breakpoint', { id: 'ping', hits: 1 }, 'PING']);
+    assert.equal(sink.holding.step('c2s', 'message'), true);
+    assert.ok(sink.out().equals(Buffer.concat([before, ping])), 'the step released more than the PING');
+    sink.holding.continue();
+    assert.ok(sink.out().equals(Buffer.concat([before, ping, frame(Buffer.from('second'), false)])));
   });
 });
