@@ -1,0 +1,87 @@
+// Real zeromq sockets behind real Sniffers: what New Socket… builds, without VS Code.
+import { strict as assert } from 'node:assert';
+import * as zmq from 'zeromq';
+import { Sniffer } from '../../extension/sniffer/sniffer';
+import type { SnifferEvent } from '../../extension/sniffer/types';
+import { REQ_TWICE, UserSocketError, UserSockets, type SnifferFront } from '../../extension/sockets/userSockets';
+
+describe('UserSockets', () => {
+  const events: SnifferEvent[] = [];
+  const peers: zmq.Socket[] = [];
+  let sockets: UserSockets;
+  let count = 0;
+
+  beforeEach(() => {
+    events.length = 0;
+    sockets = new UserSockets({
+      startSniffer: async ({ listen, target, name }): Promise<SnifferFront> => {
+        const sniffer = await Sniffer.start({ listen, target, name, onEvent: (event) => events.push(event) });
+        return { key: `user-${++count}`, listen: sniffer.listenEndpoint, stop: () => sniffer.stop() };
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await sockets.closeAll();
+    for (const peer of peers.splice(0)) peer.close();
+  });
+
+  async function boundReply(): Promise<{ rep: zmq.Reply; endpoint: string }> {
+    const rep = new zmq.Reply({ linger: 0, receiveTimeout: 5000 });
+    peers.push(rep);
+    await rep.bind('tcp://127.0.0.1:*');
+    return { rep, endpoint: rep.lastEndpoint as string };
+  }
+
+  const messagesSeen = () => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'message').length;
+
+  it('a connecting REQ reaches a REP through its sniffer, refuses a second send, and takes the reply', async () => {
+    const { rep, endpoint } = await boundReply();
+    const info = await sockets.create({ type: 'REQ', connect: endpoint });
+    assert.equal(info.label, `connect ${endpoint}`);
+    await sockets.send(info.id, [Buffer.from('hello')]);
+    assert.deepEqual((await rep.receive()).map(String), ['hello']);
+    await assert.rejects(sockets.send(info.id, [Buffer.from('again')]), (error: Error) => error instanceof UserSocketError && error.message === REQ_TWICE);
+    await rep.send('world');
+    for (let tries = 0; tries < 100 && sockets.received(info.id).length === 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(sockets.received(info.id).map((frames) => frames.map(String)), [['world']]);
+    assert.equal(messagesSeen(), 2, 'the sniffer saw the request and the reply');
+    await sockets.send(info.id, [Buffer.from('after the reply')]);
+  });
+
+  it('a bound PUB behind its sniffer reaches a SUB that connects to the endpoint asked for', async () => {
+    const info = await sockets.create({ type: 'PUB', bind: 'tcp://127.0.0.1:0' });
+    const port = /:(\d+)$/.exec(info.label)?.[1];
+    assert.ok(port && port !== '0', `the label names the sniffer's real port: ${info.label}`);
+    const sub = new zmq.Subscriber({ linger: 0, receiveTimeout: 200 });
+    peers.push(sub);
+    sub.subscribe('t');
+    sub.connect(`tcp://127.0.0.1:${port}`);
+    let received: string[] | undefined;
+    for (let tries = 0; tries < 25 && !received; tries += 1) {
+      await sockets.send(info.id, [Buffer.from('t'), Buffer.from('body')]);
+      received = await sub.receive().then((frames) => frames.map(String), () => undefined);
+    }
+    assert.deepEqual(received, ['t', 'body']);
+  });
+
+  it('refuses a send on a SUB, an unknown socket, and a create without an endpoint', async () => {
+    const { endpoint } = await boundReply();
+    const sub = await sockets.create({ type: 'SUB', connect: endpoint, options: { subscriptions: [''] } });
+    await assert.rejects(sockets.send(sub.id, [Buffer.from('x')]), /A SUB socket only receives/);
+    await assert.rejects(sockets.send('nope', [Buffer.from('x')]), /no open socket "nope"/);
+    await assert.rejects(sockets.create({ type: 'REQ' }), /exactly one of "bind" or "connect"/);
+    await assert.rejects(sockets.create({ type: 'PUB', connect: endpoint, options: { routingId: 'x' } }), /takes no routing id/);
+  });
+
+  it('refuses an endpoint the relay cannot use, leaving nothing open', async () => {
+    await assert.rejects(sockets.create({ type: 'DEALER', connect: 'inproc://x' }), /inproc/);
+    assert.deepEqual(sockets.list(), []);
+  });
+
+  it('a DEALER with nothing to take its message says so instead of waiting forever', async function () {
+    this.timeout(10_000);
+    const info = await sockets.create({ type: 'DEALER', bind: 'tcp://127.0.0.1:0' });
+    await assert.rejects(sockets.send(info.id, [Buffer.from('x')]), /No peer took the message/);
+  });
+});
