@@ -15,6 +15,7 @@ import { onSettingsChanged, readSettings, type ReadSettings } from './settings';
 import { RecentSniffs } from './sniffPrompt';
 import { CaptureStatusBar } from './statusBar';
 import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
+import { registerSocketCommands } from './socketCommands';
 import { registerWalkthrough } from './walkthrough';
 
 let activeRuntime: Runtime | undefined;
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     trackPausedContext(services),
     ...registerCommands(services),
     ...registerWalkthrough(services),
+    ...registerSocketCommands(services),
     registerDebugSessions(services),
     onSettingsChanged((read, changed) => {
       current = read;

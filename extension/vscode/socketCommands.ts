@@ -1,0 +1,118 @@
+// ZeroMQ: New Socket… and ZeroMQ: Send Message…: the user's own sockets, each behind a sniffer
+// the runtime runs (so it is listed in the ZeroMQ view with Stop, and its traffic is captured).
+import * as vscode from 'vscode';
+import { COMPOSE_FORMATS, composeFrames, type ComposeFormat } from '../sockets/compose';
+import { isUserSocketType, USER_SOCKET_TYPES } from '../sockets/socketTypes';
+import { UserSockets, type UserSocketOptions, type UserSocketSpec } from '../sockets/userSockets';
+import { CommandArgumentError } from './commandArgs';
+import { isLive } from './runs';
+import type { Services } from './services';
+
+export interface SendResult {
+  ok: boolean;
+  /** Why it was not sent, in words for the user. */
+  error?: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** { type, bind | connect, options } from a command argument; undefined when there is none (ask the user). */
+export function parseNewSocketArgs(value: unknown): UserSocketSpec | undefined {
+  if (value === undefined || value === null) return undefined;
+  const usage = 'New Socket takes { "type": "REQ", "connect": "tcp://127.0.0.1:5555", "options": { … } } (or "bind" instead of "connect").';
+  if (!isRecord(value)) throw new CommandArgumentError(usage);
+  if (!isUserSocketType(value.type)) throw new CommandArgumentError(`"type" must be one of ${USER_SOCKET_TYPES.join(', ')}, not ${JSON.stringify(value.type)}. ${usage}`);
+  for (const name of ['bind', 'connect'] as const) {
+    if (value[name] !== undefined && typeof value[name] !== 'string') throw new CommandArgumentError(`"${name}" must be an endpoint string, not ${JSON.stringify(value[name])}.`);
+  }
+  if (value.options !== undefined && !isRecord(value.options)) throw new CommandArgumentError(`"options" must be an object, not ${JSON.stringify(value.options)}.`);
+  return { type: value.type, bind: value.bind as string | undefined, connect: value.connect as string | undefined, options: value.options as UserSocketOptions | undefined };
+}
+
+async function promptNewSocket(): Promise<UserSocketSpec | undefined> {
+  const type = await vscode.window.showQuickPick([...USER_SOCKET_TYPES], { title: 'ZeroMQ: New Socket (1/3)', placeHolder: 'Socket type' });
+  if (!isUserSocketType(type)) return undefined;
+  const mode = await vscode.window.showQuickPick(['connect', 'bind'], { title: 'ZeroMQ: New Socket (2/3)', placeHolder: 'Connect to a peer, or bind for peers to connect to?' });
+  if (mode !== 'connect' && mode !== 'bind') return undefined;
+  const endpoint = await vscode.window.showInputBox({
+    title: 'ZeroMQ: New Socket (3/3)',
+    prompt: mode === 'connect' ? 'Endpoint to connect to (a sniffer sits in front of it)' : 'Endpoint peers connect to (the sniffer listens there)',
+    value: mode === 'connect' ? 'tcp://127.0.0.1:5555' : 'tcp://127.0.0.1:0',
+  });
+  if (!endpoint) return undefined;
+  const options: UserSocketOptions = {};
+  if (type === 'SUB') {
+    const topics = await vscode.window.showInputBox({ title: 'Subscriptions', prompt: 'Topic prefixes, comma separated (empty: everything)', value: '' });
+    if (topics === undefined) return undefined;
+    options.subscriptions = topics === '' ? [''] : topics.split(',').map((topic) => topic.trim());
+  }
+  return { type, [mode]: endpoint, options };
+}
+
+export function registerSocketCommands(services: Services): vscode.Disposable[] {
+  const { runtime } = services;
+  const sockets = new UserSockets({
+    startSniffer: async (request) => {
+      const run = await runtime.startSniffer(request, services.settings().defaultListenHost);
+      return { key: run.key, listen: run.source.listen, stop: () => runtime.stop(run.key) };
+    },
+    watchSocket: services.diagnostics.watchSocket,
+  });
+  const stopWatching = runtime.onDidChange((change) => {
+    if (change === 'runs') sockets.closeWhere((id) => !isLive(runtime.get(id) ?? { state: 'stopped' }));
+  });
+
+  const newSocket = async (args: unknown): Promise<string | undefined> => {
+    try {
+      const spec = parseNewSocketArgs(args) ?? (await promptNewSocket());
+      if (!spec) return undefined;
+      const info = await sockets.create(spec);
+      services.log.info(`Socket ${info.id}: ${info.type} ${info.label}`);
+      if (args === undefined) services.notifier.info(`${info.type} socket ${info.id} is open (${info.label}); send from the inspector's compose area or ZeroMQ: Send Message.`, [{ title: 'Open Inspector', run: () => services.inspector.show() }]);
+      return info.id;
+    } catch (error) {
+      services.notifier.error('Could not create the socket', error);
+      return undefined;
+    }
+  };
+
+  const sendMessage = async (args: unknown): Promise<SendResult> => {
+    try {
+      const request = isRecord(args) ? args : await promptSend(sockets);
+      if (!request) return { ok: false, error: 'cancelled' };
+      const format = (request.format ?? 'text') as ComposeFormat;
+      if (typeof request.socket !== 'string') throw new CommandArgumentError('Send Message takes { "socket": "<id from New Socket>", "frames": "line per frame", "format": "text" }.');
+      const frames = await composeFrames(request.frames as string, format);
+      await sockets.send(request.socket, frames);
+      return { ok: true };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      services.notifier.warn(`The message was not sent: ${message}`);
+      return { ok: false, error: message };
+    }
+  };
+
+  return [
+    vscode.commands.registerCommand('zmqInspector.newSocket', newSocket),
+    vscode.commands.registerCommand('zmqInspector.sendMessage', sendMessage),
+    new vscode.Disposable(() => {
+      stopWatching();
+      sockets.closeWhere(() => true);
+    }),
+  ];
+}
+
+async function promptSend(sockets: UserSockets): Promise<Record<string, unknown> | undefined> {
+  const open = sockets.list();
+  if (open.length === 0) throw new Error('No socket is open; create one with ZeroMQ: New Socket… first.');
+  const picked = await vscode.window.showQuickPick(
+    open.map((info) => ({ label: `${info.type} ${info.id}`, description: info.label, id: info.id })),
+    { title: 'ZeroMQ: Send Message', placeHolder: 'From which socket?' },
+  );
+  if (!picked) return undefined;
+  const format = await vscode.window.showQuickPick([...COMPOSE_FORMATS], { title: 'ZeroMQ: Send Message', placeHolder: 'Frames written as' });
+  if (!format) return undefined;
+  const frames = await vscode.window.showInputBox({ title: 'ZeroMQ: Send Message', prompt: 'Frames separated by " | " (each one text, hex, a JSON array, or a file path)' });
+  if (frames === undefined) return undefined;
+  return { socket: picked.id, format, frames: format === 'json' ? frames : frames.split(' | ').join('\n') };
+}
