@@ -1,21 +1,28 @@
 // Real zeromq sockets behind real Sniffers: what New Socket… builds, without VS Code.
 import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
+import { CaptureStore } from '../../extension/inspector/store';
 import { Sniffer } from '../../extension/sniffer/sniffer';
+import { framesToResend } from '../../extension/sockets/resend';
 import type { SnifferEvent } from '../../extension/sniffer/types';
 import { REQ_TWICE, UserSocketError, UserSockets, type SnifferFront } from '../../extension/sockets/userSockets';
 
 describe('UserSockets', () => {
   const events: SnifferEvent[] = [];
+  let store: CaptureStore;
   const peers: zmq.Socket[] = [];
   let sockets: UserSockets;
   let count = 0;
 
   beforeEach(() => {
     events.length = 0;
+    store = new CaptureStore();
     sockets = new UserSockets({
       startSniffer: async ({ listen, target, name }): Promise<SnifferFront> => {
-        const sniffer = await Sniffer.start({ listen, target, name, onEvent: (event) => events.push(event) });
+        const sniffer = await Sniffer.start({ listen, target, name, onEvent: (event) => {
+          events.push(event);
+          store.ingest({ id: name, name, listen, target }, event);
+        } });
         return { key: `user-${++count}`, listen: sniffer.listenEndpoint, stop: () => sniffer.stop() };
       },
     });
@@ -83,5 +90,24 @@ describe('UserSockets', () => {
     this.timeout(10_000);
     const info = await sockets.create({ type: 'DEALER', bind: 'tcp://127.0.0.1:0' });
     await assert.rejects(sockets.send(info.id, [Buffer.from('x')]), /No peer took the message/);
+  });
+
+  it('sends a captured request again through a new REQ, without doubling the delimiter', async () => {
+    const { rep, endpoint } = await boundReply();
+    const first = await sockets.create({ type: 'REQ', connect: endpoint });
+    await sockets.send(first.id, [Buffer.from('a'), Buffer.from('b')]);
+    await rep.receive();
+    let seq: number | undefined;
+    for (let tries = 0; tries < 100 && seq === undefined; tries += 1) {
+      for (let candidate = store.firstSeq; candidate < store.endSeq; candidate += 1) if (store.kindOf(candidate) === 'message') seq = candidate;
+      if (seq === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(seq !== undefined, 'the request was not captured');
+    assert.deepEqual(framesToResend(store, seq, 'DEALER').map(String), ['', 'a', 'b']);
+    await rep.send('done');
+    const second = await sockets.create({ type: 'REQ', connect: endpoint });
+    await sockets.send(second.id, framesToResend(store, seq, 'REQ'));
+    assert.deepEqual((await rep.receive()).map(String), ['a', 'b']);
+    assert.throws(() => framesToResend(store, store.endSeq + 5, 'REQ'), /no longer in the capture/);
   });
 });
