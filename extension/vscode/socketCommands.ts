@@ -2,6 +2,7 @@
 // the runtime runs (so it is listed in the ZeroMQ view with Stop, and its traffic is captured).
 import * as vscode from 'vscode';
 import { COMPOSE_FORMATS, composeFrames, type ComposeFormat } from '../sockets/compose';
+import { framesToResend } from '../sockets/resend';
 import { isUserSocketType, USER_SOCKET_TYPES } from '../sockets/socketTypes';
 import { UserSockets, type UserSocketOptions, type UserSocketSpec } from '../sockets/userSockets';
 import { CommandArgumentError } from './commandArgs';
@@ -62,6 +63,12 @@ export function registerSocketCommands(services: Services): vscode.Disposable[] 
     if (change === 'runs') sockets.closeWhere((id) => !isLive(runtime.get(id) ?? { state: 'stopped' }));
   });
 
+  const refused = (error: unknown): SendResult => {
+    const message = error instanceof Error ? error.message : String(error);
+    services.notifier.warn(`The message was not sent: ${message}`);
+    return { ok: false, error: message };
+  };
+
   const newSocket = async (args: unknown): Promise<string | undefined> => {
     try {
       const spec = parseNewSocketArgs(args) ?? (await promptNewSocket());
@@ -86,14 +93,31 @@ export function registerSocketCommands(services: Services): vscode.Disposable[] 
       await sockets.send(request.socket, frames);
       return { ok: true };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      services.notifier.warn(`The message was not sent: ${message}`);
-      return { ok: false, error: message };
+      return refused(error);
+    }
+  };
+
+  /** { seq, socket }: the captured message `seq` sent again through the user socket `socket`. */
+  const resendMessage = async (args: unknown): Promise<SendResult> => {
+    try {
+      const request = isRecord(args) ? args : await promptResend(sockets);
+      if (!request) return { ok: false, error: 'cancelled' };
+      const { seq, socket } = request;
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || typeof socket !== 'string') {
+        throw new CommandArgumentError('Send Again takes { "seq": <the message\'s row number>, "socket": "<id from New Socket>" }.');
+      }
+      const info = sockets.get(socket);
+      if (!info) throw new CommandArgumentError(`There is no open socket "${socket}"; create one with ZeroMQ: New Socket….`);
+      await sockets.send(socket, framesToResend(services.store, seq, info.type));
+      return { ok: true };
+    } catch (error) {
+      return refused(error);
     }
   };
 
   return [
     vscode.commands.registerCommand('zmqInspector.newSocket', newSocket),
+    vscode.commands.registerCommand('zmqInspector.resendMessage', resendMessage),
     vscode.commands.registerCommand('zmqInspector.sendMessage', sendMessage),
     new vscode.Disposable(() => {
       stopWatching();
@@ -102,17 +126,29 @@ export function registerSocketCommands(services: Services): vscode.Disposable[] 
   ];
 }
 
-async function promptSend(sockets: UserSockets): Promise<Record<string, unknown> | undefined> {
+async function pickSocket(sockets: UserSockets, title: string): Promise<string | undefined> {
   const open = sockets.list();
   if (open.length === 0) throw new Error('No socket is open; create one with ZeroMQ: New Socket… first.');
   const picked = await vscode.window.showQuickPick(
     open.map((info) => ({ label: `${info.type} ${info.id}`, description: info.label, id: info.id })),
-    { title: 'ZeroMQ: Send Message', placeHolder: 'From which socket?' },
+    { title, placeHolder: 'From which socket?' },
   );
-  if (!picked) return undefined;
+  return picked?.id;
+}
+
+async function promptResend(sockets: UserSockets): Promise<Record<string, unknown> | undefined> {
+  const socket = await pickSocket(sockets, 'ZeroMQ: Send Again');
+  if (!socket) return undefined;
+  const row = await vscode.window.showInputBox({ title: 'ZeroMQ: Send Again', prompt: "The captured message's number (the # in the inspector's Details title)", validateInput: (text) => (/^\d+$/.test(text.trim()) ? undefined : 'A row number, e.g. 12') });
+  return row === undefined ? undefined : { socket, seq: Number(row.trim()) };
+}
+
+async function promptSend(sockets: UserSockets): Promise<Record<string, unknown> | undefined> {
+  const socket = await pickSocket(sockets, 'ZeroMQ: Send Message');
+  if (!socket) return undefined;
   const format = await vscode.window.showQuickPick([...COMPOSE_FORMATS], { title: 'ZeroMQ: Send Message', placeHolder: 'Frames written as' });
   if (!format) return undefined;
   const frames = await vscode.window.showInputBox({ title: 'ZeroMQ: Send Message', prompt: 'Frames separated by " | " (each one text, hex, a JSON array, or a file path)' });
   if (frames === undefined) return undefined;
-  return { socket: picked.id, format, frames: format === 'json' ? frames : frames.split(' | ').join('\n') };
+  return { socket, format, frames: format === 'json' ? frames : frames.split(' | ').join('\n') };
 }
