@@ -2,11 +2,11 @@
 // processes with a sniffer in front of every endpoint they bind, so their traffic shows in the
 // inspector like the built-in examples'. Without python3 or pyzmq it says what to install.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { CommandArgumentError } from './commandArgs';
 import { isLive } from './runs';
 import type { Services } from './services';
+import { freeLoopbackPort } from '../sniffer/freePort';
 
 export const PYZMQ_INSTALL_HINT = 'python3 -m pip install pyzmq';
 
@@ -57,16 +57,6 @@ export function pyzmqMissing(): Promise<string | undefined> {
   });
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The programs of one example, given where each bound endpoint is and where its sniffer listens. */
 function programsOf(example: PythonExampleId, form: PipelineForm, endpoint: (name: string) => { bind: string; connect: string }): PythonProgram[] {

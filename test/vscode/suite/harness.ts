@@ -102,16 +102,7 @@ export async function assertPortFree(port: number, what = `port ${port}`): Promi
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freeLoopbackPort as freePort } from '../../../extension/sniffer/freePort';
 
 /** Stops whatever a test left running, so the next test starts from nothing. */
 export async function stopEverything(api: ZmqInspectorApi): Promise<void> {
