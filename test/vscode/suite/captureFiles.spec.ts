@@ -10,7 +10,7 @@ import * as zmq from 'zeromq';
 import { readCapture } from '../../../extension/capture';
 import type { RowSummary } from '../../../extension/protocol';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
-import { rowsOfRun, treeChildren, useExtension, waitFor } from './harness';
+import { requestReply, rowsOfRun, treeChildren, useExtension, waitFor } from './harness';
 
 const HELLO_COUNT = 3;
 const helloExchange = Array.from({ length: HELLO_COUNT }, () => ['Hello server', 'Hello client']).flat();
@@ -101,13 +101,7 @@ describe('Save Capture, Open Capture and Capture Port', () => {
     assert.match(runNode?.description ?? '', /^tcpdump on tcp port \d+ \(lo\) · running$/);
     assert.equal(runNode?.contextValue, 'capture.live');
 
-    const req = new zmq.Request({ linger: 0, receiveTimeout: 10_000 });
-    sockets.push(req);
-    req.connect(endpoint);
-    await req.send('ping through tcpdump');
-    assert.equal(String((await rep.receive())[0]), 'ping through tcpdump');
-    await rep.send('pong through tcpdump');
-    assert.equal(String((await req.receive())[0]), 'pong through tcpdump');
+    await requestReply(endpoint, rep, sockets, 'ping through tcpdump', 'pong through tcpdump');
 
     const messages = await waitFor('both messages from tcpdump in the store', () => {
       const rows = messageRows(rowsOfRun(api, key));

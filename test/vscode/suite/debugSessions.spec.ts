@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import * as zmq from 'zeromq';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import type { Run } from '../../../extension/vscode/runs';
-import { assertPortFree, freePort, rowsOfRun, useExtension, waitFor } from './harness';
+import { assertPortFree, freePort, requestReply, rowsOfRun, useExtension, waitFor } from './harness';
 
 // Ends by itself after a while, so a failed stop cannot leave it behind.
 const DEBUGGEE = 'const until = Date.now() + 45_000;\nconst timer = setInterval(() => { if (Date.now() > until) clearInterval(timer); }, 200);\n';
@@ -74,13 +74,7 @@ describe('debug sessions', () => {
 
   /** A REQ through `listen` to `rep`; returns once the reply came back. */
   async function talkThrough(listen: string, rep: zmq.Reply): Promise<void> {
-    const req = new zmq.Request({ linger: 0, receiveTimeout: 10_000 });
-    sockets.push(req);
-    req.connect(listen);
-    await req.send('while debugging');
-    assert.equal(String((await rep.receive())[0]), 'while debugging');
-    await rep.send('reply');
-    assert.equal(String((await req.receive())[0]), 'reply');
+    await requestReply(listen, rep, sockets, 'while debugging', 'reply');
   }
 
   it("starts the launch configuration's sniffer with the session, once for all its child sessions, and stops it when the session ends", async () => {

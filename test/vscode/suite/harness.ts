@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
+import * as zmq from 'zeromq';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import type { RowSummary } from '../../../extension/protocol';
 import type { Run } from '../../../extension/vscode/runs';
@@ -149,4 +150,18 @@ export async function assertRunPortsFree(run: Run): Promise<void> {
   const tcp = endpoints.filter(({ endpoint }) => endpoint.startsWith('tcp://'));
   assert.ok(tcp.length > 0, `${run.key} had no tcp endpoints to check`);
   for (const { what, endpoint } of tcp) await assertPortFree(portOf(endpoint), what);
+}
+
+/**
+ * A REQ of the test (closed by the caller through `sockets`) connects to `endpoint` and does one
+ * round trip with `rep`: checks that `request` arrived and that `reply` came back.
+ */
+export async function requestReply(endpoint: string, rep: zmq.Reply, sockets: zmq.Socket[], request: string | string[], reply: string): Promise<void> {
+  const req = new zmq.Request({ linger: 0, receiveTimeout: 10_000 });
+  sockets.push(req);
+  req.connect(endpoint);
+  await req.send(request);
+  assert.deepEqual((await rep.receive()).map(String), typeof request === 'string' ? [request] : request);
+  await rep.send(reply);
+  assert.equal(String((await req.receive())[0]), reply);
 }

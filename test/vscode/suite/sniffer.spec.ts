@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import * as zmq from 'zeromq';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
-import { assertPortFree, freePort, rowsOfRun, treeChildren, useExtension, waitFor } from './harness';
+import { assertPortFree, freePort, requestReply, rowsOfRun, treeChildren, useExtension, waitFor } from './harness';
 
 describe('Sniff Endpoint', () => {
   const extension = useExtension();
@@ -33,14 +33,7 @@ describe('Sniff Endpoint', () => {
     const key = await vscode.commands.executeCommand<string | undefined>('zmqInspector.sniffEndpoint', { target, listen, name: 'test server' });
     assert.ok(key, 'the sniffer did not start');
 
-    const req = new zmq.Request({ linger: 0, receiveTimeout: 10_000 });
-    sockets.push(req);
-    req.connect(listen);
-    await req.send(['ping', 'second frame']);
-    const request = await rep.receive();
-    assert.deepEqual(request.map(String), ['ping', 'second frame']);
-    await rep.send('pong');
-    assert.equal(String((await req.receive())[0]), 'pong');
+    await requestReply(listen, rep, sockets, ['ping', 'second frame'], 'pong');
 
     const messages = await waitFor('both messages in the capture', () => {
       const rows = rowsOfRun(api, key).filter((row) => row.kind === 'message');
