@@ -247,6 +247,99 @@ export interface DiagnosticsState {
   omitted: number;
 }
 
+/** Held messages listed per connection direction; the rest are counted in `HeldQueue.omitted`. */
+export const MAX_HELD_LISTED = 50;
+/** Connection directions listed as holding something; the rest are counted in `SteppingState.omittedQueues`. */
+export const MAX_HELD_QUEUES = 40;
+
+/** One message (or command) the sniffer holds back, in stream order. */
+export interface HeldMessage {
+  /** Stream offset of its first byte in its direction: with conn and dir, it names the message. */
+  offset: number;
+  bytes: number;
+  kind: 'message' | 'command' | 'greeting';
+  /** Command name, or the greeting's version and mechanism. */
+  name?: string;
+  frames?: number;
+  /** First frame, printable (control characters already replaced). */
+  preview?: string;
+  /** Id of the breakpoint that stopped traffic here, when one did. */
+  breakpoint?: string;
+}
+
+/** What one direction of one connection holds. */
+export interface HeldQueue {
+  /** Connection key (see TopologyEdge.id). */
+  conn: string;
+  connLabel: string;
+  dir: Direction;
+  messages: HeldMessage[];
+  /** Held messages beyond MAX_HELD_LISTED. */
+  omitted: number;
+}
+
+/** A breakpoint stopped traffic: what the inspector highlights. */
+export interface BreakpointHitInfo {
+  breakpoint: string;
+  /** The breakpoint's condition as text, e.g. "topic:10001 dir:c2s". */
+  condition: string;
+  hits: number;
+  conn: string;
+  dir: Direction;
+  offset: number;
+  time: number;
+}
+
+/** Step mode as the inspector shows it: posted with snapshot/update only when it changed. */
+export interface SteppingState {
+  /** False when the running sniffers cannot hold traffic (step mode is off in the settings). */
+  available: boolean;
+  /** Pause Traffic is on: every connection, also ones opened later, stops at message boundaries. */
+  holdingAll: boolean;
+  /** Handshakes and heartbeats are held too (zmqInspector.stepping.holdCommands). */
+  holdCommands: boolean;
+  queues: HeldQueue[];
+  omittedQueues: number;
+  /** Held messages in total, listed or not. */
+  heldCount: number;
+  /** The newest breakpoint hit still held, if any. */
+  hit?: BreakpointHitInfo;
+}
+
+/** What the inspector's Pause / Step / Continue buttons ask for; `conn` narrows it to one connection key. */
+export type TrafficAction = 'hold' | 'step' | 'stepFrame' | 'continue';
+
+/** A socket the user created with New Socket…, as the compose area offers it. */
+export interface ComposeSocket {
+  id: string;
+  type: string;
+  /** "connect tcp://127.0.0.1:5555" or "bind …". */
+  label: string;
+  canSend: boolean;
+}
+
+/** Messages received by user sockets listed in the compose area (newest last). */
+export const MAX_REPLIES_LISTED = 50;
+
+export interface ReceivedReply {
+  socket: string;
+  time: number;
+  /** One printable preview per frame (at most MAX_FRAMES_LISTED). */
+  frames: string[];
+  /** Frames beyond those listed. */
+  omitted: number;
+}
+
+export interface ComposeState {
+  sockets: ComposeSocket[];
+  replies: ReceivedReply[];
+}
+
+export type ComposeFormatName = 'text' | 'hex' | 'json' | 'file';
+export const COMPOSE_FORMAT_NAMES: readonly ComposeFormatName[] = ['text', 'hex', 'json', 'file'];
+/** Characters the compose area may send in one request (the host also bounds the frames it makes). */
+export const MAX_COMPOSE_TEXT = 1024 * 1024;
+
 export type HostToWebview =
   | {
       type: 'snapshot';
@@ -261,6 +354,10 @@ export type HostToWebview =
       filter?: RowFilter;
       /** Present when the host diagnoses traffic. */
       diagnostics?: DiagnosticsState;
+      /** Present when the host can hold traffic (step mode). */
+      stepping?: SteppingState;
+      /** Present when the host offers the compose area. */
+      compose?: ComposeState;
     }
   | {
       type: 'update';
@@ -272,6 +369,10 @@ export type HostToWebview =
       tail?: TailRows;
       /** Only when the diagnoses changed since the last post. */
       diagnostics?: DiagnosticsState;
+      /** Only when step mode's state changed since the last post. */
+      stepping?: SteppingState;
+      /** Only when the user sockets or their replies changed since the last post. */
+      compose?: ComposeState;
     }
   | { type: 'rows'; requestId: number; generation: number; start: number; rows: RowSummary[]; view: ViewInfo }
   | { type: 'detail'; seq: number; detail?: RowDetail; missing?: string }
@@ -280,7 +381,9 @@ export type HostToWebview =
   /** The host applied this filter (e.g. "Reveal in Inspector"); the view shows it in its controls. */
   | { type: 'applyFilter'; filter: RowFilter }
   /** The answer to `revealDiagnostic`: the first stored row of its evidence, if any is still stored. */
-  | { type: 'diagnosticTarget'; id: string; seq?: number };
+  | { type: 'diagnosticTarget'; id: string; seq?: number }
+  /** The answer to `send` / `resend`: sent, or why not in words for the user. */
+  | { type: 'sendResult'; requestId: number; ok: boolean; error?: string };
 
 /** What the webview keeps across reloads with vscode.setState, and hands back in `ready`. */
 export interface ViewState {
@@ -305,7 +408,15 @@ export type WebviewToHost =
   | { type: 'setPaused'; paused: boolean }
   | { type: 'clear' }
   /** Filter the list to a diagnosis's connections and find its first stored row. */
-  | { type: 'revealDiagnostic'; id: string };
+  | { type: 'revealDiagnostic'; id: string }
+  /** Pause / Step / Continue; `conn` (a connection key) narrows it to one connection. */
+  | { type: 'traffic'; action: TrafficAction; conn?: string }
+  /** The compose area: one multipart message from `text` (one frame per line, or a JSON array, or file paths). */
+  | { type: 'send'; requestId: number; socket: string; format: ComposeFormatName; text: string }
+  /** Send a captured message (row `seq`) again through a user socket. */
+  | { type: 'resend'; requestId: number; socket: string; seq: number }
+  /** Ask the host to create a socket (it asks the user with quick picks). */
+  | { type: 'newSocket' };
 
 /** Upper bound for visibleCount: a viewport never shows more rows than this. */
 export const MAX_VISIBLE_ROWS = 400;
@@ -384,6 +495,22 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | string {
     case 'revealDiagnostic':
       if (typeof value.id !== 'string' || value.id.length === 0 || value.id.length > 1000) return 'revealDiagnostic needs the diagnosis id (a string of 1 to 1000 characters)';
       return { type: 'revealDiagnostic', id: value.id };
+    case 'traffic':
+      if (value.action !== 'hold' && value.action !== 'step' && value.action !== 'stepFrame' && value.action !== 'continue') return 'traffic needs an action: "hold", "step", "stepFrame" or "continue"';
+      if (value.conn !== undefined && (typeof value.conn !== 'string' || value.conn.length > 1000)) return 'traffic.conn must be a connection key';
+      return value.conn === undefined ? { type: 'traffic', action: value.action } : { type: 'traffic', action: value.action, conn: value.conn };
+    case 'send':
+      if (!isCount(value.requestId)) return 'send needs a whole-number requestId';
+      if (typeof value.socket !== 'string' || value.socket.length === 0 || value.socket.length > 200) return 'send needs the socket id (from New Socket)';
+      if (!COMPOSE_FORMAT_NAMES.includes(value.format as ComposeFormatName)) return `send.format must be one of ${COMPOSE_FORMAT_NAMES.join(', ')}`;
+      if (typeof value.text !== 'string' || value.text.length > MAX_COMPOSE_TEXT) return `send.text must be a string of at most ${MAX_COMPOSE_TEXT} characters`;
+      return { type: 'send', requestId: value.requestId, socket: value.socket, format: value.format as ComposeFormatName, text: value.text };
+    case 'resend':
+      if (!isCount(value.requestId) || !isCount(value.seq)) return 'resend needs whole numbers requestId and seq';
+      if (typeof value.socket !== 'string' || value.socket.length === 0 || value.socket.length > 200) return 'resend needs the socket id (from New Socket)';
+      return { type: 'resend', requestId: value.requestId, socket: value.socket, seq: value.seq };
+    case 'newSocket':
+      return { type: 'newSocket' };
     default:
       return `unknown message type "${value.type}"`;
   }

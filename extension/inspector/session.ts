@@ -8,8 +8,12 @@ import {
   mergeFilter,
   parseWebviewMessage,
   PROTOCOL_VERSION,
+  type ComposeFormatName,
+  type ComposeState,
   type DiagnosticsState,
   type HostToWebview,
+  type SteppingState,
+  type TrafficAction,
   type RowFilter,
   type TailRows,
   type WebviewToHost,
@@ -40,6 +44,31 @@ export interface SessionOptions {
   onProtocolError?: (message: string) => void;
   /** The diagnoses to show; posted with updates only when they changed. */
   diagnostics?: DiagnosticsFeed;
+  stepping?: SteppingFeed;
+  compose?: ComposeFeed;
+}
+
+/** Something posted with updates only when it changed: the diagnoses, step mode, the compose area. */
+export interface VersionedFeed<State> {
+  /** Grows whenever the state changes; sessions compare it with what they posted. */
+  readonly version: number;
+  state(): State;
+  onChange(listener: () => void): () => void;
+}
+
+/** Step mode (extension/stepping): what is held, and the Pause / Step / Continue buttons. */
+export interface SteppingFeed extends VersionedFeed<SteppingState> {
+  /** Carries out a button press; returns why it could not, in words for the user. */
+  act(action: TrafficAction, conn?: string): string | undefined;
+}
+
+/** The compose area (extension/sockets/composeFeed): the user's sockets, their replies, and sending. */
+export interface ComposeFeed extends VersionedFeed<ComposeState> {
+  /** Rejects with a message for the user when the frames are invalid or the socket refuses. */
+  send(socket: string, format: ComposeFormatName, text: string): Promise<void>;
+  resend(socket: string, seq: number): Promise<void>;
+  /** Asks the user for a new socket (quick picks on the host). */
+  newSocket(): void;
 }
 
 export class InspectorSession {
@@ -58,8 +87,9 @@ export class InspectorSession {
   private scanTimer: unknown;
   private lastPosted = '';
   private readonly unsubscribe: () => void;
-  private readonly unsubscribeDiagnostics: () => void;
+  private readonly unsubscribeFeeds: () => void;
   private diagnosticsVersion = -1;
+  private readonly posted = { stepping: -1, compose: -1 };
   private disposed = false;
   /** A filter the host asked for before the webview was ready. */
   private pendingFocus: Partial<RowFilter> | undefined;
@@ -77,7 +107,9 @@ export class InspectorSession {
     this.scanSlice = options.scanSliceRows ?? 50_000;
     this.controls = options.controls ?? { setPaused: (paused) => store.setPaused(paused), clear: () => store.clear() };
     this.unsubscribe = store.onChange(() => this.markDirty());
-    this.unsubscribeDiagnostics = options.diagnostics?.onChange(() => this.markDirty()) ?? (() => undefined);
+    const feeds = [options.diagnostics, options.stepping, options.compose].filter((feed) => feed !== undefined);
+    const unsubscribes = feeds.map((feed) => feed.onChange(() => this.markDirty()));
+    this.unsubscribeFeeds = () => unsubscribes.forEach((unsubscribe) => unsubscribe());
   }
 
   /** A message from the webview (unchecked: it is validated here). */
@@ -113,7 +145,7 @@ export class InspectorSession {
     if (this.disposed) return;
     this.disposed = true;
     this.unsubscribe();
-    this.unsubscribeDiagnostics();
+    this.unsubscribeFeeds();
     for (const timer of [this.flushTimer, this.rateTimer, this.scanTimer]) if (timer !== undefined) this.clock.clearTimeout(timer);
     this.flushTimer = this.rateTimer = this.scanTimer = undefined;
     if (this.view) this.store.disposeView(this.view);
@@ -162,6 +194,18 @@ export class InspectorSession {
       case 'revealDiagnostic':
         this.revealDiagnostic(message.id);
         break;
+      case 'traffic': {
+        const problem = this.options.stepping ? this.options.stepping.act(message.action, message.conn) : 'step mode is not available here';
+        if (problem) this.send({ type: 'notice', level: 'warning', message: problem });
+        break;
+      }
+      case 'send':
+      case 'resend':
+        void this.sendFromCompose(message);
+        break;
+      case 'newSocket':
+        this.options.compose?.newSocket();
+        break;
     }
   }
 
@@ -196,6 +240,8 @@ export class InspectorSession {
       tail: this.follow ? this.tail(view) : undefined,
       filter,
       diagnostics: this.diagnosticsIfChanged(true),
+      stepping: this.feedIfChanged('stepping', true),
+      compose: this.feedIfChanged('compose', true),
     });
     this.lastFlush = this.clock.now();
     this.startRates();
@@ -244,7 +290,7 @@ export class InspectorSession {
     const topology = this.store.topology;
     const counts = this.store.counts();
     const info = view.info();
-    const key = `${this.store.paused}|${counts.captured}|${counts.stored}|${counts.droppedWhilePaused}|${info.generation}|${info.base}|${info.length}|${info.scanning}|${topology.version}|${this.options.diagnostics?.version}`;
+    const key = `${this.store.paused}|${counts.captured}|${counts.stored}|${counts.droppedWhilePaused}|${info.generation}|${info.base}|${info.length}|${info.scanning}|${topology.version}|${this.options.diagnostics?.version}|${this.options.stepping?.version}|${this.options.compose?.version}`;
     if (key === this.lastPosted) return;
     this.lastPosted = key;
     if (topology.version !== this.topologyVersion) {
@@ -254,10 +300,34 @@ export class InspectorSession {
         this.sendSnapshot();
         return;
       }
-      this.send({ type: 'update', paused: this.store.paused, counts, view: info, topology: delta, sources: this.store.sources(), tail: this.follow ? this.tail(view) : undefined, diagnostics: this.diagnosticsIfChanged() });
+      this.send({ type: 'update', paused: this.store.paused, counts, view: info, topology: delta, sources: this.store.sources(), tail: this.follow ? this.tail(view) : undefined, ...this.changedFeeds() });
       return;
     }
-    this.send({ type: 'update', paused: this.store.paused, counts, view: info, tail: this.follow ? this.tail(view) : undefined, diagnostics: this.diagnosticsIfChanged() });
+    this.send({ type: 'update', paused: this.store.paused, counts, view: info, tail: this.follow ? this.tail(view) : undefined, ...this.changedFeeds() });
+  }
+
+  private changedFeeds(): { diagnostics?: DiagnosticsState; stepping?: SteppingState; compose?: ComposeState } {
+    const changed = { diagnostics: this.diagnosticsIfChanged(), stepping: this.feedIfChanged('stepping'), compose: this.feedIfChanged('compose') };
+    for (const key of Object.keys(changed) as (keyof typeof changed)[]) if (changed[key] === undefined) delete changed[key];
+    return changed;
+  }
+
+  private feedIfChanged<K extends 'stepping' | 'compose'>(name: K, always = false): ReturnType<NonNullable<SessionOptions[K]>['state']> | undefined {
+    const feed = this.options[name];
+    if (!feed || (!always && feed.version === this.posted[name])) return undefined;
+    this.posted[name] = feed.version;
+    return feed.state() as ReturnType<NonNullable<SessionOptions[K]>['state']>;
+  }
+
+  private async sendFromCompose(message: Extract<WebviewToHost, { type: 'send' | 'resend' }>): Promise<void> {
+    const compose = this.options.compose;
+    try {
+      if (!compose) throw new Error('sending is not available here');
+      await (message.type === 'send' ? compose.send(message.socket, message.format, message.text) : compose.resend(message.socket, message.seq));
+      this.send({ type: 'sendResult', requestId: message.requestId, ok: true });
+    } catch (error) {
+      this.send({ type: 'sendResult', requestId: message.requestId, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private diagnosticsIfChanged(always = false): DiagnosticsState | undefined {

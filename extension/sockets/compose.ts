@@ -2,9 +2,11 @@
 // multipart message. Everything here is input from a person or another extension, so every
 // refusal says what was wrong, where, and what to write instead.
 import { promises as fs } from 'node:fs';
+import { COMPOSE_FORMAT_NAMES, type ComposeFormatName } from '../protocol';
 
-export type ComposeFormat = 'text' | 'hex' | 'json' | 'file';
-export const COMPOSE_FORMATS: readonly ComposeFormat[] = ['text', 'hex', 'json', 'file'];
+// The formats are named in the protocol, since the compose area offers the same ones.
+export type ComposeFormat = ComposeFormatName;
+export const COMPOSE_FORMATS: readonly ComposeFormat[] = COMPOSE_FORMAT_NAMES;
 
 /** Frames per composed message: more than anyone types, few enough to show in one list. */
 export const MAX_COMPOSED_FRAMES = 256;

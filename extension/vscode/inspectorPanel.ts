@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { RowFilter } from '../protocol';
 import type { DiagnosticsFeed } from '../inspector/diagnosticsFeed';
 import { buildInspectorHtml, makeNonce } from '../inspector/html';
-import { InspectorSession, type InspectorControls } from '../inspector/session';
+import { InspectorSession, type ComposeFeed, type InspectorControls, type SteppingFeed } from '../inspector/session';
 import type { CaptureStore } from '../inspector/store';
 
 export const INSPECTOR_VIEW_TYPE = 'zmqInspector.inspector';
@@ -19,6 +19,10 @@ export interface InspectorPanelOptions {
   log?: (message: string) => void;
   /** The diagnoses the panel lists. */
   diagnostics?: DiagnosticsFeed;
+  /** What is held, and the Pause / Step / Continue buttons. */
+  stepping?: SteppingFeed;
+  /** The compose area's sockets, replies and sending. */
+  compose?: ComposeFeed;
 }
 
 function codiconsRoot(context: vscode.ExtensionContext): vscode.Uri {
@@ -83,7 +87,7 @@ export class InspectorPanel {
         // A hidden webview drops posts; it asks for a snapshot again when it comes back.
         void webview.postMessage(message);
       },
-      { controls: options.controls, onProtocolError: log, diagnostics: options.diagnostics },
+      { controls: options.controls, onProtocolError: log, diagnostics: options.diagnostics, stepping: options.stepping, compose: options.compose },
     );
     webview.html = buildInspectorHtml({
       cspSource: webview.cspSource,
