@@ -86,8 +86,15 @@ async function followSuite(codeServer) {
   }
 }
 
+/** ZMQI_BROWSER_CHECKS=compose,palette runs only the checks whose titles contain those words; "none" runs none. */
+function selectedBrowserChecks() {
+  const words = (process.env.ZMQI_BROWSER_CHECKS ?? '').split(',').map((word) => word.trim().toLowerCase()).filter((word) => word !== '');
+  if (words.length === 0) return browserChecks;
+  return browserChecks.filter((check) => words.some((word) => check.title.toLowerCase().includes(word)));
+}
+
 async function runBrowserChecks(page) {
-  for (const check of browserChecks) {
+  for (const check of selectedBrowserChecks()) {
     try {
       await check.run(page);
       console.log(`  ✓ browser: ${check.title}`);
