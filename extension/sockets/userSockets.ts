@@ -50,6 +50,9 @@ export interface UserSocketInfo {
   label: string;
 }
 
+/** What listeners of UserSockets.onChange hear: the list of sockets changed, or one received a message. */
+export type UserSocketsChange = { type: 'sockets' } | { type: 'received'; socket: UserSocketInfo; frames: Buffer[] };
+
 export class UserSocketError extends Error {
   override name = 'UserSocketError';
 }
@@ -73,8 +76,19 @@ const errorCode = (error: unknown): string | undefined => (error as { code?: unk
 
 export class UserSockets {
   private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<(change: UserSocketsChange) => void>();
 
   constructor(private readonly hooks: UserSocketHooks) {}
+
+  /** Sockets opened or closed, and messages received (e.g. for the compose area); returns the unsubscribe. */
+  onChange(listener: (change: UserSocketsChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(change: UserSocketsChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
 
   list(): UserSocketInfo[] {
     return [...this.entries.values()].filter((entry) => !entry.closed).map((entry) => entry.info);
@@ -119,6 +133,7 @@ export class UserSockets {
     const entry: Entry = { info: { id: front.key, type: spec.type, label: `${mode} ${mode === 'bind' ? front.listen : endpoint}` }, socket, front, awaitingReply: false, sending: false, received: [], closed: false };
     this.entries.set(front.key, entry);
     if (canReceive(spec.type)) void this.receiveLoop(entry);
+    this.changed({ type: 'sockets' });
     return entry.info;
   }
 
@@ -166,6 +181,7 @@ export class UserSockets {
     entry.closed = true;
     entry.socket.close();
     this.entries.delete(entry.info.id);
+    this.changed({ type: 'sockets' });
   }
 
   private async receiveLoop(entry: Entry): Promise<void> {
@@ -177,6 +193,7 @@ export class UserSockets {
         entry.received.push(frames);
         if (entry.received.length > RECEIVED_KEPT) entry.received.shift();
         this.hooks.onReceived?.(entry.info, frames);
+        this.changed({ type: 'received', socket: entry.info, frames });
       }
     } catch {
       // A receive rejects when the socket closes; that ends the loop.

@@ -1,46 +1,26 @@
 // Real zeromq sockets behind real Sniffers: what New Socket… builds, without VS Code.
 import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
-import { CaptureStore } from '../../extension/inspector/store';
-import { Sniffer } from '../../extension/sniffer/sniffer';
+import type { CaptureStore } from '../../extension/inspector/store';
 import { framesToResend } from '../../extension/sockets/resend';
-import type { SnifferEvent } from '../../extension/sniffer/types';
-import { REQ_TWICE, UserSocketError, UserSockets, type SnifferFront } from '../../extension/sockets/userSockets';
+import { REQ_TWICE, UserSocketError, type UserSockets } from '../../extension/sockets/userSockets';
+import { boundReply as boundReplyOf, userSocketsFixture, type UserSocketsFixture } from './fixture';
 
 describe('UserSockets', () => {
-  const events: SnifferEvent[] = [];
-  let store: CaptureStore;
-  const peers: zmq.Socket[] = [];
+  let fixture: UserSocketsFixture;
   let sockets: UserSockets;
-  let count = 0;
+  let store: CaptureStore;
 
   beforeEach(() => {
-    events.length = 0;
-    store = new CaptureStore();
-    sockets = new UserSockets({
-      startSniffer: async ({ listen, target, name }): Promise<SnifferFront> => {
-        const sniffer = await Sniffer.start({ listen, target, name, onEvent: (event) => {
-          events.push(event);
-          store.ingest({ id: name, name, listen, target }, event);
-        } });
-        return { key: `user-${++count}`, listen: sniffer.listenEndpoint, stop: () => sniffer.stop() };
-      },
-    });
+    fixture = userSocketsFixture();
+    ({ sockets, store } = fixture);
   });
 
-  afterEach(async () => {
-    await sockets.closeAll();
-    for (const peer of peers.splice(0)) peer.close();
-  });
+  afterEach(() => fixture.close());
 
-  async function boundReply(): Promise<{ rep: zmq.Reply; endpoint: string }> {
-    const rep = new zmq.Reply({ linger: 0, receiveTimeout: 5000 });
-    peers.push(rep);
-    await rep.bind('tcp://127.0.0.1:*');
-    return { rep, endpoint: rep.lastEndpoint as string };
-  }
+  const boundReply = () => boundReplyOf(fixture);
 
-  const messagesSeen = () => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'message').length;
+  const messagesSeen = () => fixture.events.filter((event) => event.type === 'zmtp' && event.event.kind === 'message').length;
 
   it('a connecting REQ reaches a REP through its sniffer, refuses a second send, and takes the reply', async () => {
     const { rep, endpoint } = await boundReply();
@@ -61,7 +41,7 @@ describe('UserSockets', () => {
     const port = /:(\d+)$/.exec(info.label)?.[1];
     assert.ok(port && port !== '0', `the label names the sniffer's real port: ${info.label}`);
     const sub = new zmq.Subscriber({ linger: 0, receiveTimeout: 200 });
-    peers.push(sub);
+    fixture.peer(sub);
     sub.subscribe('t');
     sub.connect(`tcp://127.0.0.1:${port}`);
     let received: string[] | undefined;
