@@ -57,6 +57,7 @@ export class BreakpointError extends Error {}
 
 export class BreakpointSet {
   private readonly entries = new Map<string, Compiled>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(specs: readonly unknown[] = []) {
     specs.forEach((spec) => this.add(spec));
@@ -72,24 +73,52 @@ export class BreakpointSet {
     return this.entries.size;
   }
 
+  /**
+   * Calls `listener` after every add, replace, remove or setEnabled (not on hits: those change
+   * with every message). The listener must not throw. Returns the unsubscribe function.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   add(spec: unknown): BreakpointState {
-    const state = validate(spec);
-    if (this.entries.has(state.id)) throw new BreakpointError(`A breakpoint with id ${JSON.stringify(state.id)} exists already; remove it first or choose another id.`);
-    const compiled: Compiled = { state };
-    if (state.topicPrefix !== undefined) compiled.topic = Buffer.from(state.topicPrefix, 'utf8');
-    if (state.payload !== undefined) compiled.payload = new RegExp(state.payload);
-    this.entries.set(state.id, compiled);
-    return { ...state };
+    const compiled = compile(spec);
+    const { id } = compiled.state;
+    if (this.entries.has(id)) throw new BreakpointError(`A breakpoint with id ${JSON.stringify(id)} exists already; remove it first or choose another id.`);
+    this.entries.set(id, compiled);
+    this.changed();
+    return { ...compiled.state };
+  }
+
+  /** Gives breakpoint `spec.id` a new condition in its place in the list; its hits start again from 0. */
+  replace(spec: unknown): BreakpointState {
+    const compiled = compile(spec);
+    const { id } = compiled.state;
+    if (!this.entries.has(id)) throw missing(id);
+    // Map.set on an existing key keeps its position.
+    this.entries.set(id, compiled);
+    this.changed();
+    return { ...compiled.state };
   }
 
   remove(id: string): boolean {
-    return this.entries.delete(id);
+    const removed = this.entries.delete(id);
+    if (removed) this.changed();
+    return removed;
   }
 
   setEnabled(id: string, enabled: boolean): void {
     const entry = this.entries.get(id);
-    if (!entry) throw new BreakpointError(`There is no breakpoint with id ${JSON.stringify(id)}; list() shows the ids.`);
+    if (!entry) throw missing(id);
+    if (entry.state.enabled === enabled) return;
     entry.state.enabled = enabled;
+    this.changed();
+  }
+
+  get(id: string): BreakpointState | undefined {
+    const entry = this.entries.get(id);
+    return entry && { ...entry.state };
   }
 
   list(): BreakpointState[] {
@@ -115,7 +144,21 @@ export class BreakpointSet {
     }
     return hit;
   }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
 }
+
+function compile(spec: unknown): Compiled {
+  const state = validate(spec);
+  const compiled: Compiled = { state };
+  if (state.topicPrefix !== undefined) compiled.topic = Buffer.from(state.topicPrefix, 'utf8');
+  if (state.payload !== undefined) compiled.payload = new RegExp(state.payload);
+  return compiled;
+}
+
+const missing = (id: string): BreakpointError => new BreakpointError(`There is no breakpoint with id ${JSON.stringify(id)}; list() shows the ids.`);
 
 function matches(entry: Compiled, subject: BreakpointSubject): boolean {
   const { state } = entry;

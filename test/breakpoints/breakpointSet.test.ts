@@ -76,6 +76,29 @@ describe('BreakpointSet', () => {
     assert.deepEqual(restored.list().map((state) => [state.id, state.hits, state.enabled]), [['a', 0, true], ['b', 0, false]]);
   });
 
+  it('tells listeners about adds, replaces, removes and enabling, not about hits', () => {
+    const set = new BreakpointSet([{ id: 'a', topicPrefix: '1' }, { id: 'b', command: 'PING' }]);
+    let changes = 0;
+    const unsubscribe = set.onChange(() => changes++);
+    set.evaluate(subject(topic10001));
+    assert.equal(changes, 0, 'a hit is not a change');
+    set.add({ id: 'c', payload: 'x' });
+    set.setEnabled('c', false);
+    set.setEnabled('c', false);
+    assert.equal(changes, 2, 'setting the same enabled flag again is no change');
+    const replaced = set.replace({ id: 'a', topicPrefix: '10002', enabled: false });
+    assert.deepEqual([replaced.hits, replaced.enabled], [0, false]);
+    assert.deepEqual(set.list().map((state) => state.id), ['a', 'b', 'c'], 'replace keeps the place in the list');
+    assert.equal(set.get('a')?.topicPrefix, '10002');
+    assert.equal(set.remove('b'), true);
+    assert.equal(set.remove('b'), false);
+    assert.equal(changes, 4);
+    unsubscribe();
+    set.remove('c');
+    assert.equal(changes, 4);
+    assert.throws(() => set.replace({ id: 'nope', topicPrefix: '1' }), /no breakpoint with id "nope"/);
+  });
+
   it('refuses bad breakpoints, saying what is wrong', () => {
     const refused = (value: unknown, pattern: RegExp) => assert.throws(() => new BreakpointSet([value]), (error: Error) => error instanceof BreakpointError && pattern.test(error.message));
     refused('10001', /must be an object/);
