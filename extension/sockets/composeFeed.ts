@@ -51,9 +51,11 @@ export class ComposeFeed implements ComposeFeedContract {
     return () => this.listeners.delete(listener);
   }
 
+  /** The frames are checked first: what is wrong with them holds whichever socket they go to. */
   async send(socket: string, format: ComposeFormatName, text: string): Promise<void> {
+    const frames = await composeFrames(text, format);
     this.openSocket(socket);
-    await this.sockets.send(socket, await composeFrames(text, format));
+    await this.sockets.send(socket, frames);
   }
 
   async resend(socket: string, seq: number): Promise<void> {
@@ -70,7 +72,6 @@ export class ComposeFeed implements ComposeFeedContract {
     this.listeners.clear();
   }
 
-  /** Checked before the frames are made, so a missing socket is what the user hears first. */
   private openSocket(id: string) {
     const info = this.sockets.get(id);
     if (!info) throw new UserSocketError(`There is no open socket "${id}"; create one with ZeroMQ: New Socket… (it may have been stopped in the ZeroMQ view).`);

@@ -4,6 +4,7 @@
 // the live objects, not copies: treat them as read-only and start or stop things through the
 // zmqInspector.* commands.
 import type { CaptureStore } from '../inspector/store';
+import type { ComposeFeed } from '../sockets/composeFeed';
 import type { ExtensionDiagnostics } from './diagnostics';
 import type { Runtime } from './runtime';
 import type { Settings } from './settings';
@@ -20,6 +21,8 @@ export interface ZmqInspectorApi {
   readonly statusBar: CaptureStatusBar;
   /** The diagnoses of every run's traffic and of the examples' sockets (list(), flush()). */
   readonly diagnostics: ExtensionDiagnostics;
+  /** The inspector's compose area: the sockets made with New Socket…, their replies, send and resend. */
+  readonly compose?: ComposeFeed;
   /** The settings as the extension uses them now (after range checks). */
   settings(): Settings;
 }

@@ -15,7 +15,7 @@ import { onSettingsChanged, readSettings, type ReadSettings } from './settings';
 import { RecentSniffs } from './sniffPrompt';
 import { CaptureStatusBar } from './statusBar';
 import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
-import { registerSocketCommands } from './socketCommands';
+import { createUserSockets, registerSocketCommands } from './socketCommands';
 import { registerWalkthrough } from './walkthrough';
 
 let activeRuntime: Runtime | undefined;
@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
       notifier.warn(`Sniffer ${run.label} cannot reach its target: ${detail}`, [{ title: 'Stop Sniffer', run: () => vscode.commands.executeCommand('zmqInspector.stopSniffer', run.key) }]),
   });
   activeRuntime = runtime;
+  const userSockets = createUserSockets(runtime, store, diagnostics, () => current.settings.defaultListenHost);
 
   const services: Services = {
     context,
@@ -49,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     store,
     log,
     notifier,
-    inspector: createInspector(context, store, log, { diagnostics: diagnostics.feed, controls: { setPaused: (paused) => store.setPaused(paused), clear: () => runtime.clearCapture() } }),
+    inspector: createInspector(context, store, log, { diagnostics: diagnostics.feed, compose: userSockets.feed, controls: { setPaused: (paused) => store.setPaused(paused), clear: () => runtime.clearCapture() } }),
     diagnostics,
     recents: new RecentSniffs(context.globalState),
     settings: () => current.settings,
@@ -64,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     trackPausedContext(services),
     ...registerCommands(services),
     ...registerWalkthrough(services),
-    ...registerSocketCommands(services),
+    ...registerSocketCommands(services, userSockets),
     registerDebugSessions(services),
     onSettingsChanged((read, changed) => {
       current = read;
@@ -77,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     }),
   );
   log.info(`ZeroMQ Inspector ${context.extension.packageJSON.version} active; capture limit ${store.capacity.toLocaleString('en')} rows`);
-  return { store, runtime, tree, statusBar, diagnostics, settings: () => current.settings };
+  return { store, runtime, tree, statusBar, diagnostics, compose: userSockets.feed, settings: () => current.settings };
 }
 
 /** VS Code waits for this promise: every example and sniffer is stopped and its ports freed. */

@@ -1,11 +1,14 @@
 // ZeroMQ: New Socket… and ZeroMQ: Send Message…: the user's own sockets, each behind a sniffer
 // the runtime runs (so it is listed in the ZeroMQ view with Stop, and its traffic is captured).
 import * as vscode from 'vscode';
-import { COMPOSE_FORMATS, composeFrames, type ComposeFormat } from '../sockets/compose';
-import { framesToResend } from '../sockets/resend';
+import type { CaptureStore } from '../inspector/store';
+import { COMPOSE_FORMATS, type ComposeFormat } from '../sockets/compose';
+import { ComposeFeed } from '../sockets/composeFeed';
 import { isUserSocketType, USER_SOCKET_TYPES } from '../sockets/socketTypes';
 import { UserSockets, type UserSocketOptions, type UserSocketSpec } from '../sockets/userSockets';
 import { CommandArgumentError } from './commandArgs';
+import type { ExtensionDiagnostics } from './diagnostics';
+import type { Runtime } from './runtime';
 import { isLive } from './runs';
 import type { Services } from './services';
 
@@ -50,15 +53,30 @@ async function promptNewSocket(): Promise<UserSocketSpec | undefined> {
   return { type, [mode]: endpoint, options };
 }
 
-export function registerSocketCommands(services: Services): vscode.Disposable[] {
-  const { runtime } = services;
+/** The user's sockets and the inspector's compose area over them. */
+export interface UserSocketsHost {
+  readonly sockets: UserSockets;
+  readonly feed: ComposeFeed;
+}
+
+/**
+ * Made before the inspector (whose compose area shows the feed) and before the commands, which
+ * use the same sockets. Each socket's sniffer is a runtime run, listened for with `listenHost`.
+ */
+export function createUserSockets(runtime: Runtime, store: CaptureStore, diagnostics: ExtensionDiagnostics, listenHost: () => string): UserSocketsHost {
   const sockets = new UserSockets({
     startSniffer: async (request) => {
-      const run = await runtime.startSniffer(request, services.settings().defaultListenHost);
+      const run = await runtime.startSniffer(request, listenHost());
       return { key: run.key, listen: run.source.listen, stop: () => runtime.stop(run.key) };
     },
-    watchSocket: services.diagnostics.watchSocket,
+    watchSocket: diagnostics.watchSocket,
   });
+  const feed = new ComposeFeed(sockets, store, { newSocket: () => void vscode.commands.executeCommand('zmqInspector.newSocket') });
+  return { sockets, feed };
+}
+
+export function registerSocketCommands(services: Services, { sockets, feed }: UserSocketsHost): vscode.Disposable[] {
+  const { runtime } = services;
   const stopWatching = runtime.onDidChange((change) => {
     if (change === 'runs') sockets.closeWhere((id) => !isLive(runtime.get(id) ?? { state: 'stopped' }));
   });
@@ -89,8 +107,7 @@ export function registerSocketCommands(services: Services): vscode.Disposable[] 
       if (!request) return { ok: false, error: 'cancelled' };
       const format = (request.format ?? 'text') as ComposeFormat;
       if (typeof request.socket !== 'string') throw new CommandArgumentError('Send Message takes { "socket": "<id from New Socket>", "frames": "line per frame", "format": "text" }.');
-      const frames = await composeFrames(request.frames as string, format);
-      await sockets.send(request.socket, frames);
+      await feed.send(request.socket, format, request.frames as string);
       return { ok: true };
     } catch (error) {
       return refused(error);
@@ -106,9 +123,7 @@ export function registerSocketCommands(services: Services): vscode.Disposable[] 
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || typeof socket !== 'string') {
         throw new CommandArgumentError('Send Again takes { "seq": <the message\'s row number>, "socket": "<id from New Socket>" }.');
       }
-      const info = sockets.get(socket);
-      if (!info) throw new CommandArgumentError(`There is no open socket "${socket}"; create one with ZeroMQ: New Socket….`);
-      await sockets.send(socket, framesToResend(services.store, seq, info.type));
+      await feed.resend(socket, seq);
       return { ok: true };
     } catch (error) {
       return refused(error);
@@ -121,6 +136,7 @@ export function registerSocketCommands(services: Services): vscode.Disposable[] 
     vscode.commands.registerCommand('zmqInspector.sendMessage', sendMessage),
     new vscode.Disposable(() => {
       stopWatching();
+      feed.dispose();
       sockets.closeWhere(() => true);
     }),
   ];
