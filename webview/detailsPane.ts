@@ -1,6 +1,6 @@
 // The details pane for the selected row: decoded fields, and the frames as text, hex dump, pretty
 // JSON or annotated bytes (a tab list chooses which). Everything is set as text.
-import type { ByteNote, FrameDetail, RowDetail } from '../extension/protocol';
+import type { ByteNote, FrameDetail, RowDetail, RowSummary } from '../extension/protocol';
 import { clear, el } from './dom';
 import { describeFlags, formatSize } from './format';
 import { asHexDump, asJson, asText, decodeBase64, HEX_LIMIT, TEXT_LIMIT } from './payloadViews';
@@ -12,6 +12,12 @@ const TABS: { id: DetailsTab; label: string }[] = [
   { id: 'json', label: 'JSON' },
   { id: 'bytes', label: 'Annotated bytes' },
 ];
+
+/** Something offered for the row shown (e.g. "Send again"), placed under the title. */
+export interface RowAction {
+  readonly element: HTMLElement;
+  setRow(row: RowSummary | undefined): void;
+}
 
 export class DetailsPane {
   readonly element: HTMLElement;
@@ -26,6 +32,7 @@ export class DetailsPane {
   constructor(
     private tab: DetailsTab,
     private readonly onTabChange: (tab: DetailsTab) => void,
+    private readonly rowAction?: RowAction,
   ) {
     this.title = el('h2', { className: 'details-title', text: 'Details', attrs: { id: 'details-title' } });
     this.fields = el('dl', { className: 'details-fields' });
@@ -39,7 +46,7 @@ export class DetailsPane {
     }
     this.tabList.addEventListener('keydown', (event) => this.onTabKey(event));
     this.panel = el('div', { className: 'details-panel', attrs: { role: 'tabpanel', id: 'details-panel', tabindex: 0 } });
-    this.element = el('section', { className: 'details', attrs: { 'aria-labelledby': 'details-title', tabindex: -1 } }, [this.title, this.fields, this.notes, this.tabList, this.panel]);
+    this.element = el('section', { className: 'details', attrs: { 'aria-labelledby': 'details-title', tabindex: -1 } }, [this.title, rowAction?.element, this.fields, this.notes, this.tabList, this.panel]);
     this.updateTabs();
     this.showNothing('Select a row to see its decoded fields and bytes.');
   }
@@ -55,6 +62,7 @@ export class DetailsPane {
     clear(this.panel);
     this.notes.textContent = message;
     this.tabList.hidden = true;
+    this.rowAction?.setRow(undefined);
   }
 
   showLoading(seq: number): void {
@@ -69,6 +77,7 @@ export class DetailsPane {
     for (const field of detail.fields) this.fields.append(el('dt', { text: field.label }), el('dd', { text: field.value }));
     this.notes.textContent = detail.notes.join(' ');
     this.tabList.hidden = detail.frames.length === 0 && !detail.greeting;
+    this.rowAction?.setRow(row);
     this.renderPanel();
   }
 

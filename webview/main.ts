@@ -3,15 +3,19 @@
 // (filter, follow, selection, split sizes, details tab) via setState, so a reload restores the view
 // and the host rehydrates the data with a snapshot after `ready`.
 import { PROTOCOL_VERSION, type Counts, type DiagnosticsState, type HostToWebview, type RowFilter, type ViewInfo } from '../extension/protocol';
+import { ComposeView } from './composeView';
 import { DetailsPane } from './detailsPane';
 import { diagnosticMarks } from './diagnosticMarks';
 import { DiagnosticsView } from './diagnosticsView';
 import { el, iconButton, setIcon } from './dom';
 import { FilterBar } from './filterBar';
+import { HeldView } from './heldView';
 import { formatCount } from './format';
 import { inFrame } from './frame';
 import { MessageList, OVERSCAN, ROW_HEIGHT } from './messageList';
+import { ResendAction } from './resendAction';
 import { splitter } from './splitter';
+import { StepBar } from './stepBar';
 import { TopologyView, type TopologySelection } from './topologyView';
 import { Host, type SavedState } from './vscodeApi';
 
@@ -35,12 +39,21 @@ const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'ari
   clearButton,
   status,
 ]);
+const stepBar = new StepBar((action) => host.post({ type: 'traffic', action }));
 
 // ---- Panes -------------------------------------------------------------------------------------
-const details = new DetailsPane(state.detailsTab ?? 'text', (tab) => {
-  state.detailsTab = tab;
-  save();
-});
+const nextRequestId = () => ++requestId;
+const resend = new ResendAction((message) => host.post(message), nextRequestId);
+const details = new DetailsPane(
+  state.detailsTab ?? 'text',
+  (tab) => {
+    state.detailsTab = tab;
+    save();
+  },
+  resend,
+);
+const held = new HeldView((action, conn) => host.post({ type: 'traffic', action, conn }));
+const compose = new ComposeView((message) => host.post(message), nextRequestId, (socket) => resend.setSocket(socket));
 
 /** Shows a row in the details pane, from the list or a diagnosis. */
 const showRow = (seq: number) => {
@@ -145,9 +158,14 @@ const detailsSplit = splitter({
 
 app.replaceChildren(
   toolbar,
+  stepBar.element,
   filterBar.element,
   notice,
-  el('div', { className: 'main' }, [el('div', { className: 'left' }, [topology.element, topologySplit, diagnostics.element, list.element]), detailsSplit, details.element]),
+  el('div', { className: 'main' }, [
+    el('div', { className: 'left' }, [topology.element, topologySplit, diagnostics.element, list.element]),
+    detailsSplit,
+    el('div', { className: 'side' }, [held.element, compose.element, details.element]),
+  ]),
 );
 app.removeAttribute('aria-busy');
 
@@ -171,6 +189,15 @@ function showNotice(level: string, message: string): void {
   notice.textContent = message;
 }
 
+/** Step mode and the compose area come only when the host offers them, and in updates only when they changed. */
+function showFeeds(message: Extract<HostToWebview, { type: 'snapshot' | 'update' }>): void {
+  if (message.stepping) {
+    stepBar.setState(message.stepping);
+    held.setState(message.stepping);
+  }
+  if (message.compose) compose.setState(message.compose);
+}
+
 function refreshChoices(): void {
   filterBar.setChoices(topology.socketTypes(), topology.edgeList());
 }
@@ -185,6 +212,7 @@ function handle(message: HostToWebview): void {
       topology.applySnapshot(message.topology);
       refreshChoices();
       showDiagnostics(message.diagnostics);
+      showFeeds(message);
       if (message.filter) adoptFilter(message.filter);
       showCounts(message.view, message.counts, message.paused);
       if (message.tail) list.addRows(message.view.generation, message.tail.start, message.tail.rows, false);
@@ -196,6 +224,7 @@ function handle(message: HostToWebview): void {
         refreshChoices();
       }
       if (message.topology || message.diagnostics) showDiagnostics(message.diagnostics);
+      showFeeds(message);
       showCounts(message.view, message.counts, message.paused);
       if (message.tail) list.addRows(message.view.generation, message.tail.start, message.tail.rows, false);
       break;
@@ -219,6 +248,9 @@ function handle(message: HostToWebview): void {
       break;
     case 'diagnosticTarget':
       if (message.seq !== undefined) showRow(message.seq);
+      break;
+    case 'sendResult':
+      if (!compose.showResult(message)) resend.showResult(message);
       break;
   }
 }

@@ -9,7 +9,7 @@ export interface InspectorHtmlOptions {
   nonce: string;
   /** URIs as the webview must load them (`webview.asWebviewUri(...)`). */
   scriptUri: string;
-  /** media/inspector.css; media/diagnostics.css is loaded from the same folder. */
+  /** media/inspector.css; diagnostics.css, stepping.css and compose.css are loaded from the same folder. */
   styleUri: string;
   codiconsUri: string;
 }
@@ -34,8 +34,8 @@ const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').
 export function buildInspectorHtml(options: InspectorHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(options.nonce)) throw new Error('The inspector HTML needs a base64 nonce of at least 16 characters (use makeNonce()).');
   const csp = escapeAttribute(inspectorCsp(options.cspSource, options.nonce));
-  // A sibling of the main stylesheet, so every caller (panel, browser tests) gets it without a new option.
-  const diagnosticsStyleUri = new URL('diagnostics.css', options.styleUri).toString();
+  // Siblings of the main stylesheet, so every caller (panel, browser tests) gets them without a new option.
+  const siblingStyles = ['diagnostics.css', 'stepping.css', 'compose.css'].map((name) => new URL(name, options.styleUri).toString());
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -44,7 +44,7 @@ export function buildInspectorHtml(options: InspectorHtmlOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttribute(options.codiconsUri)}">
 <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
-<link rel="stylesheet" href="${escapeAttribute(diagnosticsStyleUri)}">
+${siblingStyles.map((uri) => `<link rel="stylesheet" href="${escapeAttribute(uri)}">`).join('\n')}
 <title>ZeroMQ Inspector</title>
 </head>
 <body>

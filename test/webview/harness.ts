@@ -29,6 +29,8 @@ const FILES: Record<string, [string, string]> = {
   '/dist/webview.js': [join(ROOT, 'dist/webview.js'), 'text/javascript'],
   '/media/inspector.css': [join(ROOT, 'media/inspector.css'), 'text/css'],
   '/media/diagnostics.css': [join(ROOT, 'media/diagnostics.css'), 'text/css'],
+  '/media/stepping.css': [join(ROOT, 'media/stepping.css'), 'text/css'],
+  '/media/compose.css': [join(ROOT, 'media/compose.css'), 'text/css'],
   '/codicons/codicon.css': [join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css'), 'text/css'],
   '/codicons/codicon.ttf': [join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf'), 'font/ttf'],
 };
