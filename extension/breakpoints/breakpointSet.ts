@@ -74,7 +74,7 @@ export class BreakpointSet {
   }
 
   /**
-   * Calls `listener` after every add, replace, remove or setEnabled (not on hits: those change
+   * Calls `listener` after every add, replace, remove, clear or setEnabled (not on hits: those change
    * with every message). The listener must not throw. Returns the unsubscribe function.
    */
   onChange(listener: () => void): () => void {
@@ -106,6 +106,13 @@ export class BreakpointSet {
     const removed = this.entries.delete(id);
     if (removed) this.changed();
     return removed;
+  }
+
+  /** Removes every breakpoint (one change for listeners). */
+  clear(): void {
+    if (this.entries.size === 0) return;
+    this.entries.clear();
+    this.changed();
   }
 
   setEnabled(id: string, enabled: boolean): void {

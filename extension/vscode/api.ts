@@ -5,6 +5,7 @@
 // zmqInspector.* commands.
 import type { CaptureStore } from '../inspector/store';
 import type { ComposeFeed } from '../sockets/composeFeed';
+import type { BreakpointsTreeProvider } from './breakpointsView';
 import type { ExtensionDiagnostics } from './diagnostics';
 import type { Runtime } from './runtime';
 import type { Settings } from './settings';
@@ -23,6 +24,8 @@ export interface ZmqInspectorApi {
   readonly diagnostics: ExtensionDiagnostics;
   /** The inspector's compose area: the sockets made with New Socket…, their replies, send and resend. */
   readonly compose?: ComposeFeed;
+  /** The Breakpoints view's data provider; `breakpoints.breakpoints` is the set it shows. */
+  readonly breakpoints?: BreakpointsTreeProvider;
   /** The settings as the extension uses them now (after range checks). */
   settings(): Settings;
 }

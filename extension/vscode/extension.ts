@@ -17,6 +17,7 @@ import { CaptureStatusBar } from './statusBar';
 import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
 import { createUserSockets, registerSocketCommands } from './socketCommands';
 import { registerWalkthrough } from './walkthrough';
+import { registerBreakpointsView } from './breakpointsView';
 
 let activeRuntime: Runtime | undefined;
 let activeDiagnostics: ExtensionDiagnostics | undefined;
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
 
   const tree = new RunsTreeProvider(runtime, store, diagnostics);
   const statusBar = new CaptureStatusBar(runtime, store);
+  const breakpointsView = registerBreakpointsView(services);
   context.subscriptions.push(
     tree,
     vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
@@ -67,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     ...registerWalkthrough(services),
     ...registerSocketCommands(services, userSockets),
     registerDebugSessions(services),
+    breakpointsView,
     onSettingsChanged((read, changed) => {
       current = read;
       reportProblems(read);
@@ -78,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     }),
   );
   log.info(`ZeroMQ Inspector ${context.extension.packageJSON.version} active; capture limit ${store.capacity.toLocaleString('en')} rows`);
-  return { store, runtime, tree, statusBar, diagnostics, compose: userSockets.feed, settings: () => current.settings };
+  return { store, runtime, tree, statusBar, diagnostics, compose: userSockets.feed, breakpoints: breakpointsView.provider, settings: () => current.settings };
 }
 
 /** VS Code waits for this promise: every example and sniffer is stopped and its ports freed. */

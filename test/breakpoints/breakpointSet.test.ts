@@ -99,6 +99,15 @@ describe('BreakpointSet', () => {
     assert.throws(() => set.replace({ id: 'nope', topicPrefix: '1' }), /no breakpoint with id "nope"/);
   });
 
+  it('clears every breakpoint with one change', () => {
+    const set = new BreakpointSet([{ id: 'a', topicPrefix: '1' }, { id: 'b', command: 'PING' }]);
+    let changes = 0;
+    set.onChange(() => changes++);
+    set.clear();
+    set.clear();
+    assert.deepEqual([set.size, changes], [0, 1], 'clearing an empty set is no change');
+  });
+
   it('refuses bad breakpoints, saying what is wrong', () => {
     const refused = (value: unknown, pattern: RegExp) => assert.throws(() => new BreakpointSet([value]), (error: Error) => error instanceof BreakpointError && pattern.test(error.message));
     refused('10001', /must be an object/);
