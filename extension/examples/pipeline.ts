@@ -16,7 +16,7 @@ export interface PipelineOptions extends ExampleHooks {
   /** Tasks per second; 0 = as fast as possible. */
   rate?: number;
   form?: PipelineForm;
-  /** How long the sink waits for missing results once the manager is done. */
+  /** How long the sink waits for missing results once the manager is done (time traffic was held not counted). */
   resultWaitMs?: number;
 }
 
@@ -86,7 +86,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Runn
       });
       const n = count * taskSize;
       const expectedTotal = (n * (n - 1)) / 2;
-      await Promise.race([sinkDone, session.delay(resultWaitMs)]);
+      await Promise.race([sinkDone, session.patientDelay(resultWaitMs)]);
       const lost = count - results;
       const lostNote = lost > 0 ? (form === 'code' ? `; ${lost} results lost: a PUB drops what it sends before a subscription has arrived (slow joiner)` : `; ${lost} results missing`) : '';
       return {

@@ -55,7 +55,7 @@ export async function startPubSub(options: PubSubOptions = {}): Promise<RunningE
           sent++;
           if (rate > 0 && !(await session.delay(1000 / rate))) return;
         }
-        await session.delay(200); // let the last updates reach the subscribers before reporting
+        await session.patientDelay(200); // let the last updates reach the subscribers before reporting
       });
       const expected = prefixes.map((prefix) => countMatching(topics, prefix, sent));
       const perSubscriber = prefixes.map((prefix, i) => `"${prefix}": ${received[i]}/${expected[i]}`).join(', ');

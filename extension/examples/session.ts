@@ -1,7 +1,7 @@
 // What every example shares: its sockets, the sniffers in front of its bound endpoints,
 // its timers, and one stop() that frees them all.
 import type { Socket } from 'zeromq';
-import { Sniffer } from '../sniffer/sniffer';
+import { Sniffer, type SnifferOptions } from '../sniffer/sniffer';
 import { waitUntilReleased } from './portRelease';
 import type { SnifferEvent } from '../sniffer/types';
 import type { DecoderOptions, Direction } from '../zmtp/types';
@@ -28,6 +28,15 @@ export interface ExampleHooks {
    * uses the socket this returns (e.g. the watching proxy of Diagnostician.observeSocket).
    */
   watchSocket?<T extends Socket>(socket: T): T;
+  /** Step mode: the example's sniffers start able to hold traffic (extension/stepping). */
+  stepping?: ExampleStepping;
+}
+
+export interface ExampleStepping {
+  /** Spread into each sniffer's start options. */
+  options(source: SnifferSource): Pick<SnifferOptions, 'stepping' | 'breakpoints' | 'onHold'>;
+  /** Each sniffer once it listens. */
+  attach(source: SnifferSource, sniffer: Sniffer): void;
 }
 
 export interface ExampleOutcome {
@@ -52,6 +61,11 @@ export const WIRE_TO_SOCKET_SETTLE_MS = 200;
 
 /** How long stop() waits for libzmq to let go of the ports the example bound. */
 export const PORT_RELEASE_WAIT_MS = 2000;
+
+/** How often a patient wait looks whether traffic is still held. */
+const HELD_POLL_MS = 100;
+/** A patient wait gives up after this long, held or not, so an abandoned held run still ends. */
+export const HELD_WAIT_LIMIT_MS = 60 * 60 * 1000;
 
 type EventWatcher = (source: SnifferSource, event: SnifferEvent) => void;
 
@@ -107,8 +121,10 @@ export class ExampleSession {
       nextConnectionId: () => ++this.connectionCount,
       onEvent: (event) => this.dispatch(source, event),
       onData: this.hooks.onData && ((conn, dir, chunk) => this.hooks.onData?.(source, conn, dir, chunk)),
+      ...this.hooks.stepping?.options(source),
     });
     source.listen = sniffer.listenEndpoint;
+    this.hooks.stepping?.attach(source, sniffer);
     this.sniffers.push(sniffer);
     this.sources.push(source);
     return sniffer.listenEndpoint;
@@ -118,7 +134,7 @@ export class ExampleSession {
     return this.sources;
   }
 
-  /** Resolves true when `predicate` has seen enough events, false on timeout or stop. */
+  /** Resolves true when `predicate` has seen enough events, false on timeout (not counting time traffic was held) or stop. */
   waitForEvents(predicate: (source: SnifferSource, event: SnifferEvent) => boolean, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       let settled = false;
@@ -132,7 +148,7 @@ export class ExampleSession {
         if (predicate(source, event)) finish(true);
       };
       this.watchers.add(watcher);
-      void this.delay(timeoutMs).then(() => finish(false));
+      void this.patientDelay(timeoutMs).then(() => finish(false));
     });
   }
 
@@ -149,6 +165,28 @@ export class ExampleSession {
       };
       this.timers.add(entry);
     });
+  }
+
+  /** Some sniffer of this example holds traffic back (step mode: Pause, or a breakpoint). */
+  get holdingTraffic(): boolean {
+    return this.sniffers.some((sniffer) => sniffer.pending().length > 0);
+  }
+
+  /**
+   * Sleeps `ms` of time in which no traffic was held: a learner stepping through held messages
+   * takes as long as they like without the example's own timeouts calling the run a failure.
+   * Resolves false when the session stops; gives up waiting for held traffic after HELD_WAIT_LIMIT_MS.
+   */
+  async patientDelay(ms: number): Promise<boolean> {
+    if (!this.hooks.stepping) return this.delay(ms);
+    let unheld = 0;
+    const deadline = Date.now() + ms + HELD_WAIT_LIMIT_MS;
+    while (unheld < ms && Date.now() < deadline) {
+      const step = Math.min(HELD_POLL_MS, ms - unheld);
+      if (!(await this.delay(step))) return false;
+      if (!this.holdingTraffic) unheld += step;
+    }
+    return !this.stopped;
   }
 
   stop(): Promise<void> {

@@ -29,6 +29,19 @@ interface RunBase {
 
 export const isLive = (run: { state: RunState }): boolean => run.state === 'running' || run.state === 'stopping';
 
+/** What to undo once a run's sniffers stopped (detaching them from step mode); each runs once. */
+class StopCleanups {
+  private readonly pending: (() => void)[] = [];
+
+  add(cleanup: () => void): void {
+    this.pending.push(cleanup);
+  }
+
+  run(): void {
+    this.pending.splice(0).forEach((cleanup) => cleanup());
+  }
+}
+
 export class ExampleRun implements RunBase {
   readonly kind = 'example';
   state: RunState = 'running';
@@ -40,11 +53,17 @@ export class ExampleRun implements RunBase {
   private readonly sources = new Map<ExampleSnifferSource, SnifferSource>();
   private running: RunningExample | undefined;
   private stopping: Promise<void> | undefined;
+  private readonly cleanups = new StopCleanups();
 
   constructor(
     readonly key: string,
     readonly example: ExampleInfo,
   ) {}
+
+  /** Runs `cleanup` once the example's sniffers stopped. */
+  detachOnStop(cleanup: () => void): void {
+    this.cleanups.add(cleanup);
+  }
 
   get label(): string {
     return this.example.title;
@@ -79,10 +98,15 @@ export class ExampleRun implements RunBase {
 
   stop(): Promise<void> {
     const running = this.running;
-    if (!running) return Promise.resolve();
+    if (!running) {
+      // Starting failed: the example stopped its own sniffers.
+      this.cleanups.run();
+      return Promise.resolve();
+    }
     if (this.state === 'running') this.state = 'stopping';
     this.stopping ??= running.stop().then(() => {
       this.unreleased = running.session.unreleasedEndpoints;
+      this.cleanups.run();
     });
     return this.stopping;
   }
@@ -95,12 +119,18 @@ export class SnifferRun implements RunBase {
   /** Target failures are told to the user once per sniffer, not once per connection attempt. */
   targetFailureReported = false;
   private stopping: Promise<void> | undefined;
+  private readonly cleanups = new StopCleanups();
 
   constructor(
     readonly key: string,
     public source: SnifferSource,
     private sniffer: Sniffer | undefined,
   ) {}
+
+  /** Runs `cleanup` once the sniffer stopped. */
+  detachOnStop(cleanup: () => void): void {
+    this.cleanups.add(cleanup);
+  }
 
   get label(): string {
     return this.source.name;
@@ -125,6 +155,7 @@ export class SnifferRun implements RunBase {
     if (this.state === 'running') this.state = 'stopping';
     this.stopping ??= this.sniffer.stop().finally(() => {
       this.state = 'stopped';
+      this.cleanups.run();
     });
     return this.stopping;
   }

@@ -2,7 +2,7 @@
 // capture store; the tree, status bar and commands read from here. Free of `vscode`: what it
 // needs from the host (logging, settings) comes in as hooks.
 import type { Socket } from 'zeromq';
-import type { ExampleInfo, ExampleOptions } from '../examples';
+import type { ExampleInfo, ExampleOptions, SnifferSource as ExampleSnifferSource } from '../examples';
 import type { CaptureStore } from '../inspector/store';
 import type { SnifferSource } from '../protocol';
 import { formatEndpoint, isWildcardHost, parseEndpoint } from '../sniffer/endpoint';
@@ -11,6 +11,7 @@ import type { SnifferEvent } from '../sniffer/types';
 import type { DecoderOptions } from '../zmtp/types';
 import { PORT_RELEASE_WAIT_MS } from '../examples/session';
 import { startPortCapture, type SnifferRecorder } from '../capture';
+import type { TrafficControl } from '../stepping/trafficControl';
 import { SourceRenamer, TrafficRecording } from './captureRecording';
 import { ExampleRun, isLive, PortCaptureRun, SnifferRun, type Run } from './runs';
 
@@ -32,6 +33,8 @@ export interface RuntimeHooks {
   watchSocket?<T extends Socket>(socket: T): T;
   /** After Clear Capture, for what else goes with the rows (the diagnoses). */
   onClear?(): void;
+  /** Read when a sniffer starts: with a TrafficControl it starts in step mode, coordinated by it. */
+  stepping?(): TrafficControl | undefined;
 }
 
 export interface SniffRequest {
@@ -104,6 +107,11 @@ export class Runtime {
   startExample(example: ExampleInfo, options: Partial<ExampleOptions> = {}): Promise<ExampleRun> {
     return this.whileStarting(async () => {
       const run = new ExampleRun(`${example.id}-${this.nextKey++}`, example);
+      const control = this.hooks.stepping?.();
+      const stepping = control && {
+        options: (source: ExampleSnifferSource) => control.snifferOptions(run.storeSource(source).id),
+        attach: (source: ExampleSnifferSource, sniffer: Sniffer) => run.detachOnStop(control.attach(run.storeSource(source).id, sniffer, source.name)),
+      };
       const running = await example.start({
         ...options,
         // Examples always stay on loopback: they are demonstrations, not services.
@@ -113,6 +121,10 @@ export class Runtime {
         onData: (source, conn, dir, chunk) => this.recorder(run.storeSource(source)).data(conn, dir, chunk),
         onLog: (line) => this.programOutput(run, line),
         watchSocket: this.hooks.watchSocket,
+        stepping,
+      }).catch(async (error: unknown) => {
+        await run.stop();
+        throw error;
       });
       run.attach(running);
       this.add(run);
@@ -135,6 +147,7 @@ export class Runtime {
       const key = `sniff-${this.nextKey++}`;
       const provisional: SnifferSource = { id: key, name, listen: formatEndpoint(listen), target: formatEndpoint(target) };
       const run = new SnifferRun(key, provisional, undefined);
+      const control = this.hooks.stepping?.();
       const sniffer = await Sniffer.start({
         listen,
         target,
@@ -142,8 +155,10 @@ export class Runtime {
         decoder: this.hooks.decoderOptions(),
         onEvent: (event) => this.ingest(run, run.source, event),
         onData: (conn, dir, chunk) => this.recorder(run.source).data(conn, dir, chunk),
+        ...control?.snifferOptions(key),
       });
       run.attach(sniffer);
+      if (control) run.detachOnStop(control.attach(key, sniffer, name));
       this.add(run);
       this.hooks.log.info(`Sniffer ${run.label} (${key}) started: connect clients to ${run.source.listen}; traffic is forwarded to ${run.source.target}`);
       if (listen.transport === 'tcp' && (isWildcardHost(listen.host) || !isLoopback(listen.host))) {

@@ -10,6 +10,8 @@ import { EndpointError } from '../../extension/sniffer/endpoint';
 import { RelayError } from '../../extension/sniffer/relayErrors';
 import type { ExampleRun, SnifferRun } from '../../extension/vscode/runs';
 import { ENDED_RUNS_KEPT, OUTPUT_LINES_PER_RUN, Runtime } from '../../extension/vscode/runtime';
+import { BreakpointSet } from '../../extension/breakpoints/breakpointSet';
+import { TrafficControl } from '../../extension/stepping/trafficControl';
 
 const hello = findExample('hello') as ExampleInfo;
 
@@ -18,12 +20,22 @@ function recordingLog() {
   return { lines, info: (line: string) => lines.push(`info ${line}`), warn: (line: string) => lines.push(`warn ${line}`), error: (line: string) => lines.push(`error ${line}`) };
 }
 
-function setUp() {
+function setUp(stepping?: TrafficControl) {
   const store = new CaptureStore({ capacity: 100_000 });
   const log = recordingLog();
   const targetFailures: string[] = [];
-  const runtime = new Runtime(store, { log, decoderOptions: () => ({}), onTargetFailed: (run, detail) => targetFailures.push(`${run.key}: ${detail}`) });
+  const runtime = new Runtime(store, { log, decoderOptions: () => ({}), onTargetFailed: (run, detail) => targetFailures.push(`${run.key}: ${detail}`), stepping: () => stepping });
   return { store, log, runtime, targetFailures };
+}
+
+/** Rows of data messages in the store, as "<connection key> <preview>". */
+function messageRows(store: CaptureStore): string[] {
+  const rows: string[] = [];
+  for (let seq = store.firstSeq; seq < store.firstSeq + store.counts().stored; seq++) {
+    const row = store.summary(seq);
+    if (row?.kind === 'message') rows.push(`${row.conn} ${row.preview}`);
+  }
+  return rows;
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -139,6 +151,66 @@ describe('vscode runtime registry', () => {
     assert.deepEqual(kept, keys.slice(1));
     runtime.dismiss(keys[keys.length - 1]);
     assert.equal(runtime.get(keys[keys.length - 1]), undefined);
+  });
+
+  describe('in step mode', () => {
+    const pubsub = findExample('pubsub') as ExampleInfo;
+    const pipeline = findExample('pipeline') as ExampleInfo;
+    let control: TrafficControl;
+    const fresh = () => {
+      control = new TrafficControl({ breakpoints: new BreakpointSet() });
+      return (current = setUp(control));
+    };
+    const heldCount = () => control.state().heldCount;
+    const holdFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('holds an example from its first message: it waits, not fails, while held, and Step lets exactly one message into the store', async function () {
+      this.timeout(30_000);
+      const { runtime, store } = fresh();
+      control.hold();
+      const run = await runtime.startExample(pubsub, { count: 3, rate: 0, prefixes: [''], topics: ['10001'] });
+      await waitFor('three held updates', () => (heldCount() === 3 ? true : undefined));
+      const [queue] = control.state().queues;
+      assert.deepEqual([queue.conn, queue.connLabel, queue.dir], [`${run.key}/updates#1`, 'updates #1', 's2c']);
+      // Longer than the example's own 200 ms wait for the last updates: it must keep waiting.
+      await holdFor(1000);
+      assert.equal(run.state, 'running');
+      assert.equal(control.step(), true);
+      await waitFor('one update in the store', () => (messageRows(store).length === 1 ? true : undefined));
+      await holdFor(300);
+      assert.deepEqual(messageRows(store), [`${run.key}/updates#1 10001 temperature=15 humidity=40`]);
+      control.continue();
+      await ended(run);
+      assert.equal(run.state, 'finished', run.outcome?.summary);
+      assert.equal(messageRows(store).length, 3);
+    });
+
+    it('a held pipeline outlasts its result wait and finishes once continued; the stopped run leaves the control', async function () {
+      this.timeout(30_000);
+      const { runtime } = fresh();
+      control.hold();
+      const run = await runtime.startExample(pipeline, { count: 4, workers: 2, rate: 0, resultWaitMs: 200 });
+      await waitFor('held tasks', () => (heldCount() >= 1 ? true : undefined));
+      await holdFor(1000);
+      assert.equal(run.state, 'running');
+      control.continue();
+      await ended(run);
+      assert.equal(run.state, 'finished', run.outcome?.summary);
+      assert.match(control.act('hold', `${run.key}/tasks#1`) ?? '', /not running in step mode/);
+    });
+
+    it('starts Sniff Endpoint sniffers in step mode and detaches them when they stop', async () => {
+      const { runtime } = fresh();
+      const { server, port } = await listeningServer();
+      try {
+        const run = await runtime.startSniffer({ target: `tcp://127.0.0.1:${port}`, listen: 'tcp://127.0.0.1:*' }, '127.0.0.1');
+        assert.match(control.act('hold', `${run.key}#1`) ?? '', /connection 1: it is not open on this sniffer/);
+        await runtime.stop(run.key);
+        assert.match(control.act('hold', `${run.key}#1`) ?? '', /not running in step mode/);
+      } finally {
+        server.close();
+      }
+    });
   });
 
   it('dispose() stops everything, leaves no server or timer behind, and refuses new starts', async () => {
