@@ -69,6 +69,24 @@ export class BreakpointSet {
     return new BreakpointSet(value);
   }
 
+  /**
+   * Adds what toJSON() saved earlier, skipping each entry that is no longer valid (or whose id is
+   * taken) instead of refusing them all. Returns why each skipped entry was skipped.
+   */
+  restore(saved: unknown): string[] {
+    if (!Array.isArray(saved)) return [`the saved value is ${describe(saved)}, not a list of breakpoints`];
+    const problems: string[] = [];
+    for (const spec of saved) {
+      try {
+        this.add(spec);
+      } catch (error) {
+        if (!(error instanceof BreakpointError)) throw error;
+        problems.push(error.message);
+      }
+    }
+    return problems;
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -3,9 +3,11 @@
 // The integration tests read the extension's state through it; other extensions may too. It is
 // the live objects, not copies: treat them as read-only and start or stop things through the
 // zmqInspector.* commands.
+import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import type { CaptureStore } from '../inspector/store';
+import type { TrafficControl } from '../stepping/trafficControl';
 import type { ComposeFeed } from '../sockets/composeFeed';
-import type { BreakpointsTreeProvider } from './breakpointsView';
+import type { BreakpointsView } from './breakpointsView';
 import type { ExtensionDiagnostics } from './diagnostics';
 import type { Runtime } from './runtime';
 import type { Settings } from './settings';
@@ -24,8 +26,12 @@ export interface ZmqInspectorApi {
   readonly diagnostics: ExtensionDiagnostics;
   /** The inspector's compose area: the sockets made with New Socket…, their replies, send and resend. */
   readonly compose?: ComposeFeed;
-  /** The Breakpoints view's data provider; `breakpoints.breakpoints` is the set it shows. */
-  readonly breakpoints?: BreakpointsTreeProvider;
+  /** The Breakpoints view: its data provider (`provider.breakpoints` is the set it shows) and what the workspace keeps. */
+  readonly breakpoints?: BreakpointsView;
+  /** Step mode: what every step-mode sniffer holds (state()), and hold/step/continue. */
+  readonly stepping: TrafficControl;
+  /** The message breakpoints. */
+  readonly breakpoints: BreakpointSet;
   /** The settings as the extension uses them now (after range checks). */
   settings(): Settings;
 }

@@ -125,15 +125,7 @@ function askCondition(title: string, value = ''): Thenable<string | undefined> {
 function loadSaved(services: Services, set: BreakpointSet): void {
   const saved = services.context.workspaceState.get<unknown>(BREAKPOINTS_STATE_KEY);
   if (saved === undefined) return;
-  const problems: string[] = [];
-  if (!Array.isArray(saved)) problems.push(`the saved value is not a list of breakpoints`);
-  for (const spec of Array.isArray(saved) ? saved : []) {
-    try {
-      set.add(spec);
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-    }
-  }
+  const problems = set.restore(saved);
   if (problems.length === 0) return;
   services.notifier.warn(`${problems.length} saved breakpoint${problems.length === 1 ? ' was' : 's were'} dropped because ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} Add them again from the Breakpoints view.`);
   save(services, set);
@@ -143,9 +135,11 @@ function save(services: Services, set: BreakpointSet): void {
   services.context.workspaceState.update(BREAKPOINTS_STATE_KEY, set.toJSON()).then(undefined, (error: unknown) => services.notifier.error('The breakpoints could not be saved in the workspace', error));
 }
 
-/** The registered view: its provider (for the test API) and everything to dispose. */
+/** The registered view, as the test API shows it. */
 export interface BreakpointsView extends vscode.Disposable {
   readonly provider: BreakpointsTreeProvider;
+  /** What the workspace keeps (workspaceState), as saved after the last change. */
+  saved(): unknown;
 }
 
 export function registerBreakpointsView(services: Services): BreakpointsView {
@@ -206,6 +200,7 @@ export function registerBreakpointsView(services: Services): BreakpointsView {
   const disposables = [provider, view, checkboxes, ...commands];
   return {
     provider,
+    saved: () => services.context.workspaceState.get<unknown>(BREAKPOINTS_STATE_KEY),
     dispose: () => {
       stopSaving();
       stopFollowingTraffic();

@@ -81,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     }),
   );
   log.info(`ZeroMQ Inspector ${context.extension.packageJSON.version} active; capture limit ${store.capacity.toLocaleString('en')} rows`);
-  return { store, runtime, tree, statusBar, diagnostics, compose: userSockets.feed, breakpoints: breakpointsView.provider, settings: () => current.settings };
+  return { store, runtime, tree, statusBar, diagnostics, compose: userSockets.feed, breakpoints: breakpointsView, settings: () => current.settings };
 }
 
 /** VS Code waits for this promise: every example and sniffer is stopped and its ports freed. */

@@ -99,6 +99,17 @@ describe('BreakpointSet', () => {
     assert.throws(() => set.replace({ id: 'nope', topicPrefix: '1' }), /no breakpoint with id "nope"/);
   });
 
+  it('restores what was saved, skipping the entries that are no longer valid', () => {
+    const set = new BreakpointSet([{ id: 'taken', command: 'PING' }]);
+    const problems = set.restore([{ id: 'a', topicPrefix: '1' }, { id: 'bad', payload: '(' }, { id: 'taken', topicPrefix: '2' }, 'junk', { id: 'b', dir: 's2c', enabled: false }]);
+    assert.deepEqual(set.list().map((state) => [state.id, state.enabled]), [['taken', true], ['a', true], ['b', false]]);
+    assert.equal(problems.length, 3);
+    assert.match(problems[0], /"bad": payload "\(" is not a valid regular expression/);
+    assert.match(problems[1], /id "taken" exists already/);
+    assert.match(problems[2], /must be an object/);
+    assert.deepEqual(new BreakpointSet().restore({ id: 'a' }), ['the saved value is {"id":"a"}, not a list of breakpoints']);
+  });
+
   it('clears every breakpoint with one change', () => {
     const set = new BreakpointSet([{ id: 'a', topicPrefix: '1' }, { id: 'b', command: 'PING' }]);
     let changes = 0;
