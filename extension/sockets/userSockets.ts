@@ -6,6 +6,7 @@
 import * as zmq from 'zeromq';
 import { checkFrames } from './compose';
 import { canReceive, canSend, createZmqSocket, takesRoutingId, type UserSocketType } from './socketTypes';
+import { decideBy, isZ85Key, ZapHandler } from './zapHandler';
 
 export interface UserSocketOptions {
   /** SUB / XSUB: topic prefixes to subscribe to ("" is everything). */
@@ -15,9 +16,13 @@ export interface UserSocketOptions {
   relaxed?: boolean;
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
-  plain?: { username: string; password: string } | { server: true };
-  /** Client: the server's public key (Z85); server: `server: true` and its secret key. */
-  curve?: { serverKey: string } | { server: true; secretKey: string };
+  /** Client: the credentials it offers; server: the pairs it accepts (absent: any). */
+  plain?: { username: string; password: string } | { server: true; users?: { username: string; password: string }[] };
+  /**
+   * Client: the server's public key (Z85), and its own key pair (absent: a fresh one); server: its
+   * secret key and the client public keys it accepts (absent: any).
+   */
+  curve?: { serverKey: string; publicKey?: string; secretKey?: string } | { server: true; secretKey: string; clients?: string[] };
 }
 
 export interface UserSocketSpec {
@@ -41,6 +46,8 @@ export interface UserSocketHooks {
   watchSocket?<T extends zmq.Socket>(socket: T): T;
   /** Every message a user socket receives. */
   onReceived?(socket: UserSocketInfo, frames: Buffer[]): void;
+  /** A security handshake failed (wrong password, unknown key, mechanism mismatch); said once until one succeeds. */
+  onRefused?(socket: UserSocketInfo, message: string): void;
 }
 
 export interface UserSocketInfo {
@@ -70,6 +77,10 @@ interface Entry {
   sending: boolean;
   received: Buffer[][];
   closed: boolean;
+  /** Answers the peers' PLAIN / CURVE credentials when this socket is the server. */
+  zap?: ZapHandler;
+  /** Why the last security handshake failed, until one succeeds. */
+  refusal?: string;
 }
 
 const errorCode = (error: unknown): string | undefined => (error as { code?: unknown } | null)?.code as string | undefined;
@@ -111,7 +122,15 @@ export class UserSockets {
       throw new UserSocketError('A new socket needs exactly one of "bind" or "connect", e.g. { "type": "REQ", "connect": "tcp://127.0.0.1:5555" }.');
     }
     const options = spec.options ?? {};
-    const created = createZmqSocket(spec.type, socketOptions(spec.type, options));
+    const zmqOptions = socketOptions(spec.type, options);
+    const zap = await startZap(options, zmqOptions);
+    let created: zmq.Socket;
+    try {
+      created = createZmqSocket(spec.type, zmqOptions);
+    } catch (error) {
+      await zap?.close();
+      throw error;
+    }
     const socket = this.hooks.watchSocket ? this.hooks.watchSocket(created) : created;
     const mode = spec.bind !== undefined ? 'bind' : 'connect';
     const name = `${spec.type} ${mode} ${endpoint}`;
@@ -127,11 +146,12 @@ export class UserSockets {
       }
     } catch (error) {
       socket.close();
-      await front?.stop();
+      await Promise.all([front?.stop(), zap?.close()]);
       throw error;
     }
-    const entry: Entry = { info: { id: front.key, type: spec.type, label: `${mode} ${mode === 'bind' ? front.listen : endpoint}` }, socket, front, awaitingReply: false, sending: false, received: [], closed: false };
+    const entry: Entry = { info: { id: front.key, type: spec.type, label: `${mode} ${mode === 'bind' ? front.listen : endpoint}` }, socket, front, awaitingReply: false, sending: false, received: [], closed: false, zap };
     this.entries.set(front.key, entry);
+    this.watchHandshakes(entry);
     if (canReceive(spec.type)) void this.receiveLoop(entry);
     this.changed({ type: 'sockets' });
     return entry.info;
@@ -153,7 +173,7 @@ export class UserSockets {
       if (type === 'REQ') entry.awaitingReply = true;
       if (type === 'REP') entry.awaitingReply = false;
     } catch (error) {
-      throw new UserSocketError(explainSendError(type, error));
+      throw new UserSocketError(errorCode(error) === 'EAGAIN' && entry.refusal ? `No peer took the message: ${entry.refusal}` : explainSendError(type, error));
     } finally {
       entry.sending = false;
     }
@@ -180,8 +200,25 @@ export class UserSockets {
     if (entry.closed) return;
     entry.closed = true;
     entry.socket.close();
+    void entry.zap?.close();
     this.entries.delete(entry.info.id);
     this.changed({ type: 'sockets' });
+  }
+
+  /** Remembers why a security handshake failed, for the next send's refusal and the user. */
+  private watchHandshakes(entry: Entry): void {
+    const { events } = entry.socket;
+    events.on('handshake', () => (entry.refusal = undefined));
+    const refused = (message: string) => {
+      const first = entry.refusal === undefined;
+      entry.refusal = message;
+      if (first) this.hooks.onRefused?.(entry.info, message);
+    };
+    const serves = isSecurityServer(entry.socket);
+    events.on('handshake:error:auth', ({ error }) => refused(serves
+      ? `this ${entry.info.type} refused a peer's credentials (ZAP status ${error.status}); the peer must offer a username and password (or CURVE key) this socket accepts.`
+      : `the peer refused this ${entry.info.type}'s credentials (ZAP status ${error.status}); check the PLAIN username and password, or that the server accepts this CURVE client.`));
+    events.on('handshake:error:protocol', ({ error }) => refused(`the security handshake with the peer failed (${error.code}); both ends must use the same mechanism (NULL, PLAIN or CURVE), and a CURVE client the server's public key.`));
   }
 
   private async receiveLoop(entry: Entry): Promise<void> {
@@ -226,21 +263,55 @@ function socketOptions(type: UserSocketType, options: UserSocketOptions): Record
   }
   if (options.heartbeatIntervalMs !== undefined) result.heartbeatInterval = options.heartbeatIntervalMs;
   if (options.heartbeatTimeoutMs !== undefined) result.heartbeatTimeout = options.heartbeatTimeoutMs;
+  if (options.plain && options.curve) throw new UserSocketError('A socket uses one security mechanism: give "plain" or "curve", not both.');
   if (options.plain) {
+    if (!isPlainOption(options.plain)) throw new UserSocketError('"plain" takes { "username": "…", "password": "…" } for a client, or { "server": true, "users": [{ "username": "…", "password": "…" }] } for a server (no "users": any credentials are accepted).');
     if ('server' in options.plain) result.plainServer = true;
-    else Object.assign(result, { plainUsername: options.plain.username, plainPassword: options.plain.password });
+    else Object.assign(result, { plainUsername: options.plain.username, plainPassword: options.plain.password, ...onlyToAcceptedPeers });
   }
   if (options.curve) {
-    if ('server' in options.curve) Object.assign(result, { curveServer: true, curveSecretKey: options.curve.secretKey });
-    else Object.assign(result, { curveServerKey: options.curve.serverKey, ...curveClientKeys() });
+    const key = 'server' in options.curve ? options.curve.secretKey : options.curve.serverKey;
+    if (!isZ85Key(key)) throw new UserSocketError(`"${'server' in options.curve ? 'secretKey' : 'serverKey'}" must be a CURVE key in Z85: 40 characters, as zmq_curve_keypair or zmq.curveKeyPair() write them.`);
+    if ('server' in options.curve) Object.assign(result, { curveServer: true, curveSecretKey: key });
+    else Object.assign(result, { curveServerKey: key, ...curveClientKeys(options.curve), ...onlyToAcceptedPeers });
   }
   return result;
 }
 
-/** A CURVE client needs a key pair of its own; a fresh one per socket is what a debugging tool wants. */
-function curveClientKeys(): { curvePublicKey: string; curveSecretKey: string } {
-  const pair = zmq.curveKeyPair();
-  return { curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
+const isCredentials = (value: unknown): boolean => typeof (value as { username?: unknown })?.username === 'string' && typeof (value as { password?: unknown })?.password === 'string';
+
+function isPlainOption(plain: unknown): plain is UserSocketOptions['plain'] {
+  if ((plain as { server?: unknown })?.server !== true) return isCredentials(plain);
+  const users = (plain as { users?: unknown }).users;
+  return users === undefined || (Array.isArray(users) && users.every(isCredentials));
+}
+
+const isSecurityServer = (socket: zmq.Socket): boolean => Boolean((socket as { plainServer?: boolean }).plainServer || (socket as { curveServer?: boolean }).curveServer);
+
+/** For a PLAIN or CURVE server: a ZAP handler in a context of its own, which `zmqOptions` then names. */
+async function startZap(options: UserSocketOptions, zmqOptions: Record<string, unknown>): Promise<ZapHandler | undefined> {
+  const plainServer = options.plain && 'server' in options.plain ? options.plain : undefined;
+  const curveServer = options.curve && 'server' in options.curve ? options.curve : undefined;
+  if (!plainServer && !curveServer) return undefined;
+  const context = new zmq.Context();
+  zmqOptions.context = context;
+  return ZapHandler.start(context, decideBy({ plainUsers: plainServer?.users, curveClients: curveServer?.clients }));
+}
+
+/**
+ * A client offering credentials queues messages only for peers that accepted them; otherwise a
+ * send after a refusal would sit in the queue and succeed, and the user would never hear why.
+ */
+const onlyToAcceptedPeers = { immediate: true };
+
+/** A CURVE client needs a key pair of its own: the one given (a server may list it), else a fresh one. */
+function curveClientKeys(given: { publicKey?: string; secretKey?: string }): { curvePublicKey: string; curveSecretKey: string } {
+  if (given.publicKey === undefined && given.secretKey === undefined) {
+    const pair = zmq.curveKeyPair();
+    return { curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
+  }
+  if (!isZ85Key(given.publicKey) || !isZ85Key(given.secretKey)) throw new UserSocketError('A CURVE client\'s own keys take both "publicKey" and "secretKey", each 40 Z85 characters (or leave both out for a fresh pair).');
+  return { curvePublicKey: given.publicKey, curveSecretKey: given.secretKey };
 }
 
 function subscribe(socket: zmq.Socket, type: UserSocketType, subscriptions: string[] | undefined): void {

@@ -4,7 +4,7 @@ import * as zmq from 'zeromq';
 import { CaptureStore } from '../../extension/inspector/store';
 import { Sniffer } from '../../extension/sniffer/sniffer';
 import type { SnifferEvent } from '../../extension/sniffer/types';
-import { UserSockets, type SnifferFront } from '../../extension/sockets/userSockets';
+import { UserSockets, type SnifferFront, type UserSocketHooks } from '../../extension/sockets/userSockets';
 
 export interface UserSocketsFixture {
   readonly store: CaptureStore;
@@ -16,12 +16,14 @@ export interface UserSocketsFixture {
   close(): Promise<void>;
 }
 
-export function userSocketsFixture(): UserSocketsFixture {
+/** `hooks`: more UserSockets hooks than the sniffer (e.g. onRefused). */
+export function userSocketsFixture(hooks: Omit<UserSocketHooks, 'startSniffer'> = {}): UserSocketsFixture {
   const store = new CaptureStore();
   const events: SnifferEvent[] = [];
   const peers: zmq.Socket[] = [];
   let count = 0;
   const sockets = new UserSockets({
+    ...hooks,
     startSniffer: async ({ listen, target, name }): Promise<SnifferFront> => {
       const sniffer = await Sniffer.start({ listen, target, name, onEvent: (event) => {
         events.push(event);
