@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
       notifier.warn(`Sniffer ${run.label} cannot reach its target: ${detail}`, [{ title: 'Stop Sniffer', run: () => vscode.commands.executeCommand('zmqInspector.stopSniffer', run.key) }]),
   });
   activeRuntime = runtime;
-  const userSockets = createUserSockets(runtime, store, diagnostics, () => current.settings.defaultListenHost);
+  const userSockets = createUserSockets({ runtime, store, diagnostics, notifier, listenHost: () => current.settings.defaultListenHost });
 
   const services: Services = {
     context,

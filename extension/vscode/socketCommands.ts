@@ -9,6 +9,7 @@ import { UserSockets, type UserSocketOptions, type UserSocketSpec } from '../soc
 import { CommandArgumentError } from './commandArgs';
 import type { ExtensionDiagnostics } from './diagnostics';
 import type { Runtime } from './runtime';
+import type { Notifier } from './notify';
 import { isLive } from './runs';
 import type { Services } from './services';
 
@@ -59,17 +60,27 @@ export interface UserSocketsHost {
   readonly feed: ComposeFeed;
 }
 
+export interface UserSocketsDeps {
+  runtime: Runtime;
+  store: CaptureStore;
+  diagnostics: ExtensionDiagnostics;
+  notifier: Notifier;
+  /** Where a bound socket's sniffer listens when the endpoint names no host (the setting). */
+  listenHost(): string;
+}
+
 /**
  * Made before the inspector (whose compose area shows the feed) and before the commands, which
- * use the same sockets. Each socket's sniffer is a runtime run, listened for with `listenHost`.
+ * use the same sockets. Each socket's sniffer is a runtime run.
  */
-export function createUserSockets(runtime: Runtime, store: CaptureStore, diagnostics: ExtensionDiagnostics, listenHost: () => string): UserSocketsHost {
+export function createUserSockets({ runtime, store, diagnostics, notifier, listenHost }: UserSocketsDeps): UserSocketsHost {
   const sockets = new UserSockets({
     startSniffer: async (request) => {
       const run = await runtime.startSniffer(request, listenHost());
       return { key: run.key, listen: run.source.listen, stop: () => runtime.stop(run.key) };
     },
     watchSocket: diagnostics.watchSocket,
+    onRefused: (socket, message) => notifier.warn(`Socket ${socket.id} (${socket.type} ${socket.label}): ${message}`),
   });
   const feed = new ComposeFeed(sockets, store, { newSocket: () => void vscode.commands.executeCommand('zmqInspector.newSocket') });
   return { sockets, feed };
