@@ -3,7 +3,6 @@
 // The integration tests read the extension's state through it; other extensions may too. It is
 // the live objects, not copies: treat them as read-only and start or stop things through the
 // zmqInspector.* commands.
-import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import type { CaptureStore } from '../inspector/store';
 import type { TrafficControl } from '../stepping/trafficControl';
 import type { ComposeFeed } from '../sockets/composeFeed';
@@ -30,8 +29,6 @@ export interface ZmqInspectorApi {
   readonly breakpoints?: BreakpointsView;
   /** Step mode: what every step-mode sniffer holds (state()), and hold/step/continue. */
   readonly stepping: TrafficControl;
-  /** The message breakpoints. */
-  readonly breakpoints: BreakpointSet;
   /** The settings as the extension uses them now (after range checks). */
   settings(): Settings;
 }

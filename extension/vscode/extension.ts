@@ -2,9 +2,13 @@
 // the ZeroMQ view, the status bar, the log and the settings to them. Deactivation stops every
 // example and sniffer, so no socket, port or timer outlives the extension.
 import * as vscode from 'vscode';
+import { BreakpointSet } from '../breakpoints/breakpointSet';
+import { formatCondition } from '../breakpoints/breakpointText';
 import { CaptureStore } from '../inspector/store';
+import { TrafficControl } from '../stepping/trafficControl';
 import type { ZmqInspectorApi } from './api';
 import { registerCommands, trackPausedContext } from './commands';
+import { registerDebugPause } from './debugPause';
 import { registerDebugSessions } from './debugSessions';
 import { ExtensionDiagnostics } from './diagnostics';
 import { createInspector } from './inspector';
@@ -13,6 +17,7 @@ import { Runtime } from './runtime';
 import type { Services } from './services';
 import { onSettingsChanged, readSettings, type ReadSettings } from './settings';
 import { RecentSniffs } from './sniffPrompt';
+import { registerStepCommands } from './stepCommands';
 import { CaptureStatusBar } from './statusBar';
 import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
 import { createUserSockets, registerSocketCommands } from './socketCommands';
@@ -33,12 +38,23 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
 
   const store = new CaptureStore({ capacity: current.settings.captureLimit, previewBytes: current.settings.previewBytes });
   const diagnostics = (activeDiagnostics = new ExtensionDiagnostics());
+  const breakpoints = new BreakpointSet();
+  const stepping = new TrafficControl({
+    breakpoints,
+    holdCommands: () => current.settings.holdCommands,
+    describeBreakpoint: (id) => {
+      const breakpoint = breakpoints.get(id);
+      return breakpoint ? formatCondition(breakpoint) : id;
+    },
+  });
+  stepping.setAvailable(current.settings.steppingEnabled);
   const runtime = new Runtime(store, {
     log,
     onEvent: (source, event) => diagnostics.ingest(source, event),
     watchSocket: diagnostics.watchSocket,
     onClear: () => diagnostics.clear(),
     decoderOptions: () => ({ revealPasswords: current.settings.revealPlainPasswords }),
+    stepping: () => (current.settings.steppingEnabled ? stepping : undefined),
     onTargetFailed: (run, detail) =>
       notifier.warn(`Sniffer ${run.label} cannot reach its target: ${detail}`, [{ title: 'Stop Sniffer', run: () => vscode.commands.executeCommand('zmqInspector.stopSniffer', run.key) }]),
   });
@@ -51,15 +67,18 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     store,
     log,
     notifier,
-    inspector: createInspector(context, store, log, { diagnostics: diagnostics.feed, compose: userSockets.feed, controls: { setPaused: (paused) => store.setPaused(paused), clear: () => runtime.clearCapture() } }),
+    inspector: createInspector(context, store, log, { diagnostics: diagnostics.feed, compose: userSockets.feed, stepping, controls: { setPaused: (paused) => store.setPaused(paused), clear: () => runtime.clearCapture() } }),
     diagnostics,
     recents: new RecentSniffs(context.globalState),
     settings: () => current.settings,
+    stepping,
+    breakpoints,
   };
 
   const tree = new RunsTreeProvider(runtime, store, diagnostics);
   const statusBar = new CaptureStatusBar(runtime, store);
   const breakpointsView = registerBreakpointsView(services);
+  const debugPause = registerDebugPause(services);
   context.subscriptions.push(
     tree,
     vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
@@ -69,10 +88,13 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     ...registerWalkthrough(services),
     ...registerSocketCommands(services, userSockets),
     registerDebugSessions(services),
+    debugPause.disposable,
+    ...registerStepCommands(services, () => debugPause.holds.userActed()),
     breakpointsView,
     onSettingsChanged((read, changed) => {
       current = read;
       reportProblems(read);
+      stepping.setAvailable(read.settings.steppingEnabled);
       if (changed('captureLimit') && store.capacity !== read.settings.captureLimit) {
         store.setCapacity(read.settings.captureLimit);
         log.info(`Capture limit is now ${read.settings.captureLimit.toLocaleString('en')} rows`);
@@ -81,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     }),
   );
   log.info(`ZeroMQ Inspector ${context.extension.packageJSON.version} active; capture limit ${store.capacity.toLocaleString('en')} rows`);
-  return { store, runtime, tree, statusBar, diagnostics, compose: userSockets.feed, breakpoints: breakpointsView, settings: () => current.settings };
+  return { store, runtime, tree, statusBar, diagnostics, compose: userSockets.feed, breakpoints: breakpointsView, stepping, settings: () => current.settings };
 }
 
 /** VS Code waits for this promise: every example and sniffer is stopped and its ports freed. */

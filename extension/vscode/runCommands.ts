@@ -1,17 +1,46 @@
 // Run Example, Stop Example, Stop Sniffer, Stop All and the tree's inline Stop / Dismiss.
 import * as vscode from 'vscode';
 import { findExample, type ExampleId } from '../examples';
-import { parseExampleArgs } from './commandArgs';
+import { CommandArgumentError, parseExampleArgs } from './commandArgs';
 import { isLive, type Run } from './runs';
 import type { Services } from './services';
 
-/** Starts an example; resolves to its run key, or undefined when it could not start (the user was told why). */
+/** Run Example's own `step` option split from the example's options: { "step": true } runs it in step mode. */
+function splitStepArg(args: unknown): { step: boolean; options: unknown } {
+  if (typeof args !== 'object' || args === null || Array.isArray(args) || !('step' in args)) return { step: false, options: args };
+  const { step, ...options } = args as Record<string, unknown>;
+  if (typeof step !== 'boolean') throw new CommandArgumentError(`"step" is true (hold the example's traffic from its first message, to step through it) or false, not ${JSON.stringify(step)}.`);
+  return { step, options };
+}
+
+/** Pause Traffic before the example's first message; false when step mode is off (the user is told how to turn it on). */
+function holdFromStart(services: Services, title: string): boolean {
+  if (!services.settings().steppingEnabled) {
+    services.notifier.warn(`Step mode is off (zmqInspector.stepping.enabled), so ${title} runs without holding its traffic. Turn it on and run it again to step through it.`, [
+      { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'zmqInspector.stepping') },
+    ]);
+    return false;
+  }
+  services.stepping.hold();
+  return true;
+}
+
+/** Starts an example (`{ "step": true }`: held from its first message); resolves to its run key, or undefined when it could not start (the user was told why). */
 export async function runExample(services: Services, id: ExampleId, args: unknown): Promise<string | undefined> {
   const example = findExample(id);
   if (!example) throw new Error(`no example "${id}" in the catalogue`);
   try {
-    const run = await services.runtime.startExample(example, parseExampleArgs(args));
-    if (services.settings().openInspectorOnExampleStart) services.inspector.show();
+    const { step, options } = splitStepArg(args);
+    const parsed = parseExampleArgs(options);
+    const held = step && holdFromStart(services, example.title);
+    const run = await services.runtime.startExample(example, parsed);
+    if (step || services.settings().openInspectorOnExampleStart) services.inspector.show();
+    if (held) {
+      services.notifier.info(`${example.title} runs in step mode: its traffic is held. Press Step (F10 in the inspector) to let one message cross, Continue Traffic (F5) to let everything go.`, [
+        { title: 'Step', run: () => vscode.commands.executeCommand('zmqInspector.stepTraffic') },
+        { title: 'Continue', run: () => vscode.commands.executeCommand('zmqInspector.continueTraffic') },
+      ]);
+    }
     return run.key;
   } catch (error) {
     services.notifier.error(`Could not start the ${example.title} example`, error, [{ title: 'Try Again', run: () => runExample(services, id, args) }]);

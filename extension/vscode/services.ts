@@ -1,6 +1,8 @@
 // What the command handlers share, passed around as one object instead of module globals.
 import type * as vscode from 'vscode';
+import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import type { CaptureStore } from '../inspector/store';
+import type { TrafficControl } from '../stepping/trafficControl';
 import type { ExtensionDiagnostics } from './diagnostics';
 import type { InspectorOpener } from './inspector';
 import type { Notifier } from './notify';
@@ -17,6 +19,10 @@ export interface Services {
   readonly inspector: InspectorOpener;
   readonly diagnostics: ExtensionDiagnostics;
   readonly recents: RecentSniffs;
+  /** Pause / Step / Continue of every step-mode sniffer, and what they hold. */
+  readonly stepping: TrafficControl;
+  /** The message breakpoints every step-mode sniffer tests (kept in the workspace by the breakpoints view). */
+  readonly breakpoints: BreakpointSet;
   /** The current settings (re-read on every change). */
   settings(): Settings;
 }

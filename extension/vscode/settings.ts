@@ -13,6 +13,12 @@ export interface Settings {
   defaultListenHost: string;
   revealPlainPasswords: boolean;
   openInspectorOnExampleStart: boolean;
+  /** zmqInspector.stepping.enabled: sniffers start able to hold traffic (Pause, Step, breakpoints). */
+  steppingEnabled: boolean;
+  /** zmqInspector.stepping.holdCommands: Pause holds handshakes and heartbeats too. */
+  holdCommands: boolean;
+  /** zmqInspector.stepping.holdWhenDebuggerPauses. */
+  holdWhenDebuggerPauses: boolean;
 }
 
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
@@ -74,6 +80,9 @@ export function readSettings(): ReadSettings {
       defaultListenHost,
       revealPlainPasswords: userOnly(config, 'revealPlainPasswords', false) === true,
       openInspectorOnExampleStart: config.get<unknown>('openInspectorOnExampleStart', true) !== false,
+      steppingEnabled: config.get<unknown>('stepping.enabled', true) !== false,
+      holdCommands: config.get<unknown>('stepping.holdCommands', false) === true,
+      holdWhenDebuggerPauses: config.get<unknown>('stepping.holdWhenDebuggerPauses', false) === true,
     },
     problems,
   };
