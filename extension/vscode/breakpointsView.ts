@@ -3,7 +3,7 @@
 // the workspace. The set is the one every step-mode sniffer tests its messages against, so a
 // change here applies to running sniffers at once.
 import * as vscode from 'vscode';
-import { BreakpointError, BreakpointSet, type BreakpointSpec, type BreakpointState } from '../breakpoints/breakpointSet';
+import { BreakpointError, type BreakpointSet, type BreakpointSpec, type BreakpointState } from '../breakpoints/breakpointSet';
 import { CONDITION_EXAMPLE, describeCondition, formatCondition, parseCondition } from '../breakpoints/breakpointText';
 import { CommandArgumentError } from './commandArgs';
 import type { Services } from './services';
@@ -143,17 +143,17 @@ export interface BreakpointsView extends vscode.Disposable {
 }
 
 export function registerBreakpointsView(services: Services): BreakpointsView {
-  // Until services.breakpoints is wired, the view keeps its own set (step-mode sniffers do not see it).
-  const shared = (services as Services & { breakpoints?: BreakpointSet }).breakpoints;
-  const set = shared ?? new BreakpointSet();
+  const { breakpoints: set, stepping } = services;
   loadSaved(services, set);
-  const provider = new BreakpointsTreeProvider(set);
+  const provider = new BreakpointsTreeProvider(set, () => stepping.currentHit?.breakpoint);
   const view = vscode.window.createTreeView(BREAKPOINTS_VIEW_ID, { treeDataProvider: provider });
   const stopSaving = set.onChange(() => {
     save(services, set);
     provider.refresh();
   });
-  const stopFollowingTraffic = services.store.onChange(() => provider.scheduleRefresh());
+  // Hits count as messages pass the sniffers; a hit holds before its message reaches the store.
+  const stopFollowingStore = services.store.onChange(() => provider.scheduleRefresh());
+  const stopFollowingStepping = stepping.onChange(() => provider.scheduleRefresh());
 
   const add = async (value: unknown): Promise<string | undefined> => {
     const text = value === undefined ? await askCondition('ZeroMQ: Add Breakpoint') : value;
@@ -203,7 +203,8 @@ export function registerBreakpointsView(services: Services): BreakpointsView {
     saved: () => services.context.workspaceState.get<unknown>(BREAKPOINTS_STATE_KEY),
     dispose: () => {
       stopSaving();
-      stopFollowingTraffic();
+      stopFollowingStore();
+      stopFollowingStepping();
       disposables.forEach((disposable) => disposable.dispose());
     },
   };

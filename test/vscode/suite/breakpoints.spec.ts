@@ -1,11 +1,12 @@
 // The Breakpoints view in a real VS Code: the zmqInspector.*Breakpoint commands add, edit,
 // enable/disable and remove message breakpoints; the view lists them with their hit counts, and
-// the workspace keeps them.
+// the workspace keeps them. A breakpoint holds the Hello World example's traffic at its request
+// until Continue.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import { conditionProblem, type BreakpointsView } from '../../../extension/vscode/breakpointsView';
-import { useExtension } from './harness';
+import { rowsOfRun, useExtension, waitFor } from './harness';
 
 /** The view's items as it draws them. */
 function breakpointItems(view: BreakpointsView) {
@@ -77,5 +78,35 @@ describe('the Breakpoints view', () => {
     // The message the input box shows while typing.
     assert.match(conditionProblem('topic:1 size:3') ?? '', /^"size:3" at column 9 has the unknown key "size"\. .*the keys are conn:, type:, dir:, topic:, cmd:, hits:/);
     assert.equal(conditionProblem('topic:1 dir:s2c'), undefined);
+  });
+
+  it('holds the Hello World traffic at /Hello server/, counting hits, until Continue', async () => {
+    const id = await vscode.commands.executeCommand<string>('zmqInspector.addBreakpoint', '/Hello server/');
+    const key = await vscode.commands.executeCommand<string | undefined>('zmqInspector.runExampleHello', { count: 3 });
+    assert.ok(key, 'the example did not start');
+    const item = () => breakpointItems(view).find((entry) => entry.id === id);
+    const replies = () => rowsOfRun(api, key).filter((row) => row.kind === 'message' && row.preview === '∅ · Hello client').length;
+
+    const first = await waitFor('the first breakpoint hit', () => (api.stepping.currentHit?.breakpoint === id ? api.stepping.currentHit : undefined));
+    assert.equal(first.hits, 1);
+    await waitFor('the view to show 1 hit, holding', () => (item()?.description === '1 hit · holding here' ? true : undefined), 5_000);
+    assert.equal(replies(), 0, 'a reply came back although the request is held');
+    assert.equal(api.runtime.get(key)?.state, 'running');
+
+    await vscode.commands.executeCommand('zmqInspector.continueTraffic');
+    // The breakpoint is still on: the next request stops again.
+    await waitFor('the second hit', () => (api.stepping.currentHit?.hits === 2 ? true : undefined));
+    await waitFor('the view to show 2 hits', () => (item()?.description === '2 hits · holding here' ? true : undefined), 5_000);
+    assert.equal(replies(), 1, 'exactly the first round trip completed');
+
+    await vscode.commands.executeCommand('zmqInspector.toggleBreakpoint', id, false);
+    await vscode.commands.executeCommand('zmqInspector.continueTraffic');
+    const run = await waitFor('the example to finish', () => {
+      const current = api.runtime.get(key);
+      return current?.kind === 'example' && current.state !== 'running' && current.state !== 'stopping' ? current : undefined;
+    }, 30_000);
+    assert.equal(run.state, 'finished', `outcome: ${run.outcome?.summary}`);
+    assert.equal(replies(), 3);
+    await waitFor('the view to show 2 hits, not holding', () => (item()?.description === '2 hits' ? true : undefined), 5_000);
   });
 });
