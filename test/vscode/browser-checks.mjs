@@ -4,13 +4,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './launch.mjs';
-import { findWebviewFrame, runCommandFromPalette, webviewOfExtension } from './palette.mjs';
+import * as zmq from 'zeromq';
+import { answerQuickInput, findWebviewFrame, runCommandFromPalette, webviewOfExtension } from './palette.mjs';
 /* global document -- used only inside functions that run in the browser page */
 
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const extensionId = `${packageJson.publisher}.${packageJson.name}`;
 const artifactsDir = join(repoRoot, 'test-artifacts');
 const inspectorScreenshot = join(artifactsDir, 'inspector.png');
+const composeScreenshot = join(artifactsDir, 'compose.png');
 const uiTimeoutMs = 15_000;
 const extensionLoadTimeoutMs = 60_000;
 
@@ -85,6 +87,16 @@ async function expectOneOf(page, shown, hidden) {
 async function describeWebviews(page) {
   const texts = await Promise.all(page.frames().map((frame) => frame.evaluate(() => document.body?.innerText?.slice(0, 300) ?? '').catch(() => '')));
   return JSON.stringify(texts.filter((text) => text.trim() !== ''));
+}
+
+/** The inspector's frame once its compose area offers a socket whose option text includes `label`. */
+async function composeOffering(page, label) {
+  const offers = (frame) => frame.evaluate((wanted) => [...(document.querySelector('select[aria-label="Socket"]')?.options ?? [])].some((option) => option.text.includes(wanted)), label);
+  try {
+    return await findWebviewFrame(page, offers, 30_000);
+  } catch (error) {
+    throw new Error(`the compose area never offered the socket "${label}": ${error.message}\nthe webviews show: ${await describeWebviews(page)}`);
+  }
 }
 
 /** @type {{ title: string, run: (page: import('playwright-core').Page) => Promise<void> }[]} */
@@ -184,6 +196,47 @@ export const browserChecks = [
       await expectOneOf(page, 'ZeroMQ: Resume Capture', 'ZeroMQ: Pause Capture');
       await runFromPalette(page, paletteTitle('zmqInspector.resumeCapture'));
       await expectOneOf(page, 'ZeroMQ: Pause Capture', 'ZeroMQ: Resume Capture');
+    },
+  },
+  {
+    title: "New Socket… from the palette makes a PUSH, and the inspector's compose area sends two frames that the check's PULL receives",
+    async run(page) {
+      // The check's own PULL, in this Node process: what it receives is what crossed the wire.
+      const pull = new zmq.Pull({ linger: 0, receiveTimeout: 30_000 });
+      try {
+        await pull.bind('tcp://127.0.0.1:*');
+        const endpoint = pull.lastEndpoint;
+        await runFromPalette(page, paletteTitle('zmqInspector.newSocket'));
+        await answerQuickInput(page, 'New Socket (1/3)', 'PUSH', { pick: true });
+        await answerQuickInput(page, 'New Socket (2/3)', 'connect', { pick: true });
+        await answerQuickInput(page, 'New Socket (3/3)', endpoint);
+
+        await runFromPalette(page, paletteTitle('zmqInspector.openInspector'));
+        const label = `PUSH connect ${endpoint}`;
+        const frame = await composeOffering(page, label);
+        const socket = frame.getByLabel('Socket', { exact: true });
+        const value = await socket.locator('option', { hasText: label }).getAttribute('value', { timeout: uiTimeoutMs });
+        await socket.selectOption(value, { timeout: uiTimeoutMs });
+        await frame.getByLabel('Format', { exact: true }).selectOption('text', { timeout: uiTimeoutMs });
+        await frame.getByLabel('Frames', { exact: true }).fill('order 7\n{"qty": 2}', { timeout: uiTimeoutMs });
+        await frame.getByRole('button', { name: 'Send', exact: true }).click({ timeout: uiTimeoutMs });
+
+        let received;
+        try {
+          received = await pull.receive();
+        } catch (error) {
+          const shown = await frame.locator('.compose').innerText().catch(() => '');
+          throw new Error(`the check's PULL received nothing after Send (${error.message}); the compose area shows: ${JSON.stringify(shown)}`);
+        }
+        const texts = received.map(String);
+        if (JSON.stringify(texts) !== JSON.stringify(['order 7', '{"qty": 2}'])) throw new Error(`the PULL received ${JSON.stringify(texts)}, not the two frames typed`);
+        await frame.getByRole('status').filter({ hasText: /^Sent at / }).waitFor({ timeout: uiTimeoutMs });
+        mkdirSync(artifactsDir, { recursive: true });
+        await page.screenshot({ path: composeScreenshot });
+        console.log(`      screenshot: ${composeScreenshot}`);
+      } finally {
+        pull.close();
+      }
     },
   },
 ];

@@ -43,3 +43,22 @@ export async function findWebviewFrame(page, predicate, timeoutMs = defaultTimeo
 export function webviewOfExtension(extensionId) {
   return (frame) => new URL(frame.url()).searchParams.get('extensionId') === extensionId;
 }
+
+/**
+ * Answers the open quick pick or input box titled like `title`: types `text` and presses Enter.
+ * A pick waits until its highlighted entry is exactly `text`, so Enter chooses that entry.
+ */
+export async function answerQuickInput(page, title, text, { pick = false, timeoutMs = defaultTimeoutMs } = {}) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.quick-input-widget input[type="text"]').fill(text, { timeout: timeoutMs });
+  if (pick) {
+    const highlighted = page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${text}$`) });
+    try {
+      await highlighted.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch {
+      const offered = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      throw new Error(`the quick pick "${title}" did not highlight "${text}"; it offered: ${JSON.stringify(offered.slice(0, 12))}`);
+    }
+  }
+  await page.keyboard.press('Enter');
+}

@@ -1,6 +1,7 @@
 // New Socket… and Send Message… in a real VS Code: a REQ the extension creates connects (through
 // its sniffer) to a REP the test binds; the test's REP receives the message and replies, and both
-// show in the store. A second send before the reply is refused with the REQ rule in words.
+// show in the store. A second send before the reply is refused with the REQ rule in words. The
+// compose area's feed sends through the same sockets and lists what they receive.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import * as zmq from 'zeromq';
@@ -54,6 +55,28 @@ describe('New Socket and Send Message', () => {
     }
     assert.deepEqual(again, { ok: true });
     assert.deepEqual((await rep.receive()).map(String), ['hello', 'second']);
+  });
+
+  it("the compose area's feed sends JSON frames from a New Socket DEALER to the test's ROUTER and lists the reply", async () => {
+    const compose = extension().compose;
+    assert.ok(compose, 'the test API has no compose feed');
+    const router = new zmq.Router({ linger: 0, receiveTimeout: 10_000, sendTimeout: 10_000 });
+    sockets.push(router);
+    await router.bind('tcp://127.0.0.1:*');
+    const id = await vscode.commands.executeCommand<string | undefined>('zmqInspector.newSocket', { type: 'DEALER', connect: router.lastEndpoint, options: { routingId: 'composer' } });
+    assert.ok(id, 'New Socket returned no socket id');
+    const listed = await waitFor('the socket in the compose area', () => compose.state().sockets.find((socket) => socket.id === id));
+    assert.deepEqual({ type: listed.type, canSend: listed.canSend }, { type: 'DEALER', canSend: true });
+
+    await compose.send(id, 'json', '["order", {"qty": 2}]');
+    const [identity, ...frames] = await router.receive();
+    assert.equal(String(identity), 'composer');
+    assert.deepEqual(frames.map(String), ['order', '{"qty":2}']);
+
+    await router.send([identity, 'filled', Buffer.from([0xff, 0x00])]);
+    const reply = await waitFor('the reply in the compose area', () => compose.state().replies.find((entry) => entry.socket === id));
+    assert.deepEqual(reply.frames, ['filled', '0x ff 00']);
+    await assert.rejects(compose.send(id, 'hex', 'zz'), /Frame 1 is not hex: "z" at position 1/);
   });
 
   it('says what is wrong with bad hex and an unusable endpoint, without throwing', async () => {
