@@ -149,8 +149,9 @@ export class TrafficControl implements SteppingFeed {
     try {
       switch (action) {
         case 'hold':
+          if (!this.enabled) return 'Step mode is off (zmqInspector.stepping.enabled), so sniffers cannot hold traffic; turn it on, then start them again.';
           this.hold(conn);
-          return this.enabled ? undefined : 'Step mode is off (zmqInspector.stepping.enabled), so running sniffers cannot hold traffic; turn it on, then start them again.';
+          return undefined;
         case 'step':
         case 'stepFrame':
           return this.step(conn, action === 'stepFrame' ? 'frame' : 'message') ? undefined : NOTHING_HELD;

@@ -267,6 +267,7 @@ describe('TrafficControl over step-mode sniffers', () => {
     assert.match(control.act('continue', 'idle#7') ?? '', /connection 7: it is not open on this sniffer/);
     control.setAvailable(false);
     assert.match(control.act('hold') ?? '', /Step mode is off \(zmqInspector\.stepping\.enabled\)/);
+    assert.equal(control.holdingAll, false, 'a refused Pause must not hold sniffers started later');
     assert.equal(control.state().available, false);
   });
 });
