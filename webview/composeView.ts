@@ -47,16 +47,16 @@ export class ComposeView {
     this.help = el('p', { className: 'compose-note', attrs: { id: 'compose-help' } });
     this.frames = el('textarea', { className: 'compose-frames mono', attrs: { 'aria-label': 'Frames', 'aria-describedby': 'compose-help', rows: 4, spellcheck: 'false' } });
     this.sendButton = el('button', { className: 'text-button primary', text: 'Send', attrs: { type: 'button', title: 'Send (Ctrl+Enter)', 'aria-keyshortcuts': 'Control+Enter Meta+Enter' } });
-    this.status = el('p', { className: 'compose-status', attrs: { role: 'status' } });
+    this.status = el('span', { className: 'compose-status', attrs: { role: 'status' } });
     this.error = el('p', { className: 'compose-error', attrs: { role: 'alert', hidden: true } });
-    this.replies = el('ol', { className: 'compose-replies', attrs: { 'aria-label': 'Messages received by your sockets, newest last', tabindex: 0 } });
+    this.replies = el('ol', { className: 'compose-replies', attrs: { 'aria-label': 'Received messages, newest last', tabindex: 0 } });
     this.section.body.append(
       el('div', { className: 'compose-row' }, [this.socketSelect, newSocket]),
       this.socketNote,
-      el('div', { className: 'compose-row' }, [this.format, this.sendButton]),
+      el('div', { className: 'compose-row' }, [this.format]),
       this.frames,
       this.help,
-      this.status,
+      el('div', { className: 'compose-row' }, [this.sendButton, this.status]),
       this.error,
       el('h3', { className: 'compose-replies-heading', text: 'Received' }),
       this.replies,
@@ -158,6 +158,8 @@ export class ComposeView {
       this.sockets.length === 0 ? 'No socket yet: New Socket… creates one, connected or bound behind a sniffer so its traffic shows here.' : socket && !socket.canSend ? `A ${socket.type} socket only receives: its messages show under Received.` : '',
     );
     this.socketNote.hidden = this.socketNote.textContent === '';
+    // A narrow column cuts the name in the closed picker: the title has all of it.
+    this.socketSelect.title = socket ? `Sends from ${socketName(socket)}` : 'The socket that sends';
     this.onSocketChange(socket?.canSend ? socket : undefined);
   }
 
