@@ -199,13 +199,15 @@ export const browserChecks = [
     },
   },
   {
-    title: "New Socket… from the palette makes a PUSH, and the inspector's compose area sends two frames that the check's PULL receives",
+    title: "New Socket… from the palette makes a PUSH, the inspector's compose area sends two frames that the check's PULL receives, and its New Socket… button asks for another",
     async run(page) {
       // The check's own PULL, in this Node process: what it receives is what crossed the wire.
       const pull = new zmq.Pull({ linger: 0, receiveTimeout: 30_000 });
       try {
         await pull.bind('tcp://127.0.0.1:*');
         const endpoint = pull.lastEndpoint;
+        // Run alone in a fresh window, the palette offers the extension's commands only once it has loaded.
+        await page.locator('.activitybar .action-item a[aria-label^="ZeroMQ"]').waitFor({ timeout: extensionLoadTimeoutMs });
         await runFromPalette(page, paletteTitle('zmqInspector.newSocket'));
         await answerQuickInput(page, 'New Socket (1/3)', 'PUSH', { pick: true });
         await answerQuickInput(page, 'New Socket (2/3)', 'connect', { pick: true });
@@ -234,6 +236,10 @@ export const browserChecks = [
         mkdirSync(artifactsDir, { recursive: true });
         await page.screenshot({ path: composeScreenshot });
         console.log(`      screenshot: ${composeScreenshot}`);
+        // The compose area's own New Socket… asks the host, which opens the same quick picks.
+        await frame.getByRole('button', { name: 'New Socket…', exact: true }).click({ timeout: uiTimeoutMs });
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Socket (1/3)' }).waitFor({ state: 'visible', timeout: uiTimeoutMs });
+        await page.keyboard.press('Escape');
       } finally {
         pull.close();
       }
