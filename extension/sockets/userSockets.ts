@@ -66,8 +66,10 @@ export class UserSocketError extends Error {
 
 /** How long a send waits for a peer to take the message before it is refused. */
 export const SEND_TIMEOUT_MS = 3000;
-/** Received messages kept per socket for the compose area; older ones are dropped. */
+/** Received messages kept per socket (received()); older ones are dropped. */
 export const RECEIVED_KEPT = 50;
+/** Bytes of received messages kept per socket, so a peer sending large messages cannot fill memory. */
+export const RECEIVED_BYTES_KEPT = 4 * 1024 * 1024;
 
 interface Entry {
   info: UserSocketInfo;
@@ -76,12 +78,15 @@ interface Entry {
   awaitingReply: boolean;
   sending: boolean;
   received: Buffer[][];
+  receivedBytes: number;
   closed: boolean;
   /** Answers the peers' PLAIN / CURVE credentials when this socket is the server. */
   zap?: ZapHandler;
   /** Why the last security handshake failed, until one succeeds. */
   refusal?: string;
 }
+
+const sizeOf = (frames: Buffer[]): number => frames.reduce((sum, frame) => sum + frame.length, 0);
 
 const errorCode = (error: unknown): string | undefined => (error as { code?: unknown } | null)?.code as string | undefined;
 
@@ -149,7 +154,7 @@ export class UserSockets {
       await Promise.all([front?.stop(), zap?.close()]);
       throw error;
     }
-    const entry: Entry = { info: { id: front.key, type: spec.type, label: `${mode} ${mode === 'bind' ? front.listen : endpoint}` }, socket, front, awaitingReply: false, sending: false, received: [], closed: false, zap };
+    const entry: Entry = { info: { id: front.key, type: spec.type, label: `${mode} ${mode === 'bind' ? front.listen : endpoint}` }, socket, front, awaitingReply: false, sending: false, received: [], receivedBytes: 0, closed: false, zap };
     this.entries.set(front.key, entry);
     this.watchHandshakes(entry);
     if (canReceive(spec.type)) void this.receiveLoop(entry);
@@ -228,7 +233,8 @@ export class UserSockets {
         if (entry.info.type === 'REQ') entry.awaitingReply = false;
         if (entry.info.type === 'REP') entry.awaitingReply = true;
         entry.received.push(frames);
-        if (entry.received.length > RECEIVED_KEPT) entry.received.shift();
+        entry.receivedBytes += sizeOf(frames);
+        while (entry.received.length > RECEIVED_KEPT || entry.receivedBytes > RECEIVED_BYTES_KEPT) entry.receivedBytes -= sizeOf(entry.received.shift() ?? []);
         this.hooks.onReceived?.(entry.info, frames);
         this.changed({ type: 'received', socket: entry.info, frames });
       }

@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
 import type { CaptureStore } from '../../extension/inspector/store';
 import { framesToResend } from '../../extension/sockets/resend';
-import { REQ_TWICE, UserSocketError, type UserSockets } from '../../extension/sockets/userSockets';
-import { boundReply as boundReplyOf, userSocketsFixture, type UserSocketsFixture } from './fixture';
+import { RECEIVED_BYTES_KEPT, RECEIVED_KEPT, REQ_TWICE, UserSocketError, type UserSockets } from '../../extension/sockets/userSockets';
+import { boundReply as boundReplyOf, eventually, userSocketsFixture, type UserSocketsFixture } from './fixture';
 
 describe('UserSockets', () => {
   let fixture: UserSocketsFixture;
@@ -89,5 +89,22 @@ describe('UserSockets', () => {
     await sockets.send(second.id, framesToResend(store, seq, 'REQ'));
     assert.deepEqual((await rep.receive()).map(String), ['a', 'b']);
     assert.throws(() => framesToResend(store, store.endSeq + 5, 'REQ'), /no longer in the capture/);
+  });
+
+  it('keeps what a socket received bounded in messages and in bytes, newest kept', async () => {
+    const pull = await sockets.create({ type: 'PULL', bind: 'tcp://127.0.0.1:0' });
+    const push = fixture.peer(new zmq.Push({ linger: 0, sendTimeout: 5000 }));
+    push.connect(pull.label.replace(/^bind /, ''));
+    for (let index = 0; index < RECEIVED_KEPT + 5; index += 1) await push.send(`small ${index}`);
+    await eventually('the last small message', () => (sockets.received(pull.id).at(-1)?.[0].toString() === `small ${RECEIVED_KEPT + 4}` ? true : undefined));
+    assert.equal(sockets.received(pull.id).length, RECEIVED_KEPT);
+    const big = Buffer.alloc(RECEIVED_BYTES_KEPT / 4, 0x61);
+    for (let index = 0; index < 5; index += 1) await push.send([Buffer.from(`big ${index}`), big]);
+    const kept = await eventually('the last big message', () => {
+      const received = sockets.received(pull.id);
+      return received.at(-1)?.[0].toString() === 'big 4' ? received : undefined;
+    });
+    assert.ok(kept.reduce((sum, frames) => sum + frames.reduce((bytes, frame) => bytes + frame.length, 0), 0) <= RECEIVED_BYTES_KEPT);
+    assert.deepEqual(kept.map((frames) => String(frames[0])), ['big 2', 'big 3', 'big 4'], 'four would be more than the bytes kept');
   });
 });
