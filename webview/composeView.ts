@@ -119,6 +119,7 @@ export class ComposeView {
     this.pending = this.nextRequestId();
     this.error.hidden = true;
     setText(this.error, '');
+    this.frames.removeAttribute('aria-invalid');
     setText(this.status, 'Sending…');
     this.sendButton.disabled = true;
     this.post({ type: 'send', requestId: this.pending, socket: socket.id, format: this.format.value as ComposeFormatName, text });

@@ -3,7 +3,9 @@
 // REP; New Socket… creates the REQ as the host's quick picks would.
 import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
+import { BreakpointSet } from '../../extension/breakpoints/breakpointSet';
 import { ComposeFeed } from '../../extension/sockets/composeFeed';
+import { TrafficControl } from '../../extension/stepping/trafficControl';
 import { boundReply, userSocketsFixture, type UserSocketsFixture } from '../sockets/fixture';
 import { WebviewHarness } from './harness';
 
@@ -22,7 +24,9 @@ describe('Webview compose area (Chromium, real sockets)', function () {
     const reply = await boundReply(fixture);
     rep = reply.rep;
     feed = new ComposeFeed(fixture.sockets, fixture.store, { newSocket: () => (created = fixture.sockets.create({ type: 'REQ', connect: reply.endpoint })) });
-    harness = await WebviewHarness.open(fixture.store, { width: 900, height: 600, session: { compose: feed } });
+    // Step mode too, as the extension offers both: the side column must fit them beside the details.
+    const stepping = new TrafficControl({ breakpoints: new BreakpointSet() });
+    harness = await WebviewHarness.open(fixture.store, { width: 900, height: 600, session: { compose: feed, stepping } });
   });
 
   after(async () => {
@@ -122,5 +126,19 @@ describe('Webview compose area (Chromium, real sockets)', function () {
     await harness.row('c4', 'READY').first().click();
     await harness.until('a command in the details', async () => /READY/.test((await page().locator('.details-title').textContent()) ?? ''));
     assert.equal(await resend.isVisible(), false, 'commands cannot be sent again');
+  });
+
+  it('fits held traffic, compose and the details pane in the side column at 900×600', async () => {
+    const measured = await page().evaluate(() => {
+      const box = (selector: string) => (document.querySelector(selector) as HTMLElement).getBoundingClientRect();
+      const side = box('.side');
+      return { side, details: box('.details'), send: box('.compose .text-button.primary'), held: box('.held'), overflow: (document.querySelector('.side') as HTMLElement).scrollHeight - (document.querySelector('.side') as HTMLElement).clientHeight };
+    });
+    await page().screenshot({ path: 'test-artifacts/inspector-side-column.png' });
+    assert.ok(measured.overflow <= 1, `the side column overflows by ${measured.overflow} px`);
+    assert.ok(measured.details.height >= 80, `the details pane is ${measured.details.height} px high`);
+    assert.ok(measured.held.height > 0 && measured.held.bottom <= measured.details.top + 1, 'held traffic sits above the details');
+    assert.ok(measured.send.bottom <= measured.side.bottom, 'Send is inside the column');
+    assert.ok(measured.side.width >= 200, `the side column is ${measured.side.width} px wide`);
   });
 });
