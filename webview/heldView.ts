@@ -25,8 +25,9 @@ export class HeldView {
   private announced: string | undefined;
 
   constructor(private readonly post: (action: TrafficAction, conn: string) => void) {
-    // Announced when its text changes: a new hit reads out without moving the keyboard focus.
-    this.banner = el('div', { className: 'held-hit-banner', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true', hidden: true } });
+    // Announced when its text changes: a new hit reads out without moving the keyboard focus. It is
+    // never hidden, only emptied, since a live region must already be there when the text arrives.
+    this.banner = el('div', { className: 'held-hit-banner', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
     this.empty = el('p', { className: 'held-empty', text: 'Nothing is held. Pause Traffic (F6) or a breakpoint stops messages here.' });
     this.queues = el('div', { className: 'held-queues' });
     this.omittedQueues = el('p', { className: 'held-more', attrs: { hidden: true } });
@@ -97,7 +98,6 @@ export class HeldView {
   }
 
   private showHit(hit: BreakpointHitInfo | undefined): void {
-    this.banner.hidden = hit === undefined;
     if (!hit) {
       this.announced = undefined;
       setText(this.banner, '');

@@ -145,8 +145,16 @@ describe('Webview step mode (Chromium, real sniffer)', function () {
     assert.equal(await page().locator('.held-message').count(), MAX_HELD_LISTED);
     assert.equal(await page().locator('.held-messages .held-more').textContent(), `+${total - MAX_HELD_LISTED} more`);
 
+    // The list is drawn afresh on every change; the keyboard focus stays on the button pressed.
+    const queueStep = page().locator('.held-queue').getByRole('button', { name: /^Step steps #1/ });
+    await queueStep.focus();
+    await page().keyboard.press('Enter');
+    assert.deepEqual(await received(), ['third']);
+    await harness.until(`${total - 1} held`, async () => (await page().locator('.step-held').textContent()) === `${total - 1} held`);
+    assert.equal(await queueStep.evaluate((element) => element === document.activeElement), true, 'focus stays on the connection\'s Step');
+
     await page().locator('.held-queue').getByRole('button', { name: /^Continue steps #1/ }).click();
-    const expected = ['third', ...more];
+    const expected = [...more];
     const got: string[] = [];
     for (let i = 0; i < expected.length; i++) got.push(...(await received()));
     assert.deepEqual(got, expected);
@@ -187,7 +195,7 @@ describe('Webview step mode (Chromium, real sniffer)', function () {
 
       await page().locator('.held-queue').getByRole('button', { name: /^Step steps #1/ }).click();
       assert.deepEqual(await received(), ['order 7', 'qty 2']);
-      await harness.until('the hit cleared', async () => (await hit.count()) === 0 && (await banner.isHidden()));
+      await harness.until('the hit cleared', async () => (await hit.count()) === 0 && (await banner.textContent()) === '' && (await banner.isHidden()));
     } finally {
       breakpoints.remove('orders');
     }
