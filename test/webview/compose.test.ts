@@ -140,5 +140,9 @@ describe('Webview compose area (Chromium, real sockets)', function () {
     assert.ok(measured.held.height > 0 && measured.held.bottom <= measured.details.top + 1, 'held traffic sits above the details');
     assert.ok(measured.send.bottom <= measured.side.bottom, 'Send is inside the column');
     assert.ok(measured.side.width >= 200, `the side column is ${measured.side.width} px wide`);
+    // Both stylesheets load under the CSP and style with the theme: the dark theme's button colour.
+    assert.equal(await compose().locator('.text-button.primary').evaluate((element) => getComputedStyle(element).backgroundColor), 'rgb(0, 120, 212)');
+    assert.equal(await page().locator('.side').evaluate((element) => getComputedStyle(element).flexDirection), 'column');
+    assert.deepEqual(await page().evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
   });
 });
