@@ -1,8 +1,8 @@
 // zmqInspector.stepping.holdWhenDebuggerPauses: a tracker on every debug adapter ('*', so any
-// language's debugger) tells DebuggerHolds when a session stops and runs again. The decisions are
-// in extension/stepping/debuggerHolds.ts, tested in plain Node.
+// language's debugger) holds traffic through SessionHolds while a session is stopped, and lets go
+// once the debuggee runs again. The decisions are in extension/stepping/sessionHolds.ts, tested in
+// plain Node.
 import * as vscode from 'vscode';
-import { DebuggerHolds } from '../stepping/debuggerHolds';
 import type { Services } from './services';
 
 /** Client requests after which the debuggee runs again (the adapter may not send `continued` for them). */
@@ -14,30 +14,29 @@ interface ProtocolMessage {
   command?: unknown;
 }
 
-export function registerDebugPause(services: Services): { holds: DebuggerHolds; disposable: vscode.Disposable } {
-  const { stepping } = services;
-  const holds = new DebuggerHolds(stepping, () => services.settings().holdWhenDebuggerPauses && services.settings().steppingEnabled);
-  // Continue pressed anywhere (inspector button, command) ends the hold: it is the user's from then on.
-  const stopWatching = stepping.onChange(() => {
-    if (!stepping.holdingAll) holds.userActed();
-  });
+/** Debug session ids are kept apart from example runs' ids in the shared SessionHolds. */
+const holdId = (session: vscode.DebugSession): string => `debug:${session.id}`;
+
+export function registerDebugPause(services: Services): vscode.Disposable {
+  const { sessionHolds } = services;
+  const enabled = () => services.settings().holdWhenDebuggerPauses && services.settings().steppingEnabled;
   const factory: vscode.DebugAdapterTrackerFactory = {
     createDebugAdapterTracker(session) {
-      const id = session.id;
+      const id = holdId(session);
+      const resumed = () => sessionHolds.release(id);
       return {
         onDidSendMessage(message: ProtocolMessage) {
           if (message.type !== 'event') return;
-          if (message.event === 'stopped') holds.sessionStopped(id);
-          else if (message.event === 'continued') holds.sessionResumed(id);
+          if (message.event === 'stopped' && enabled()) sessionHolds.hold(id);
+          else if (message.event === 'continued') resumed();
         },
         onWillReceiveMessage(message: ProtocolMessage) {
-          if (message.type === 'request' && typeof message.command === 'string' && RESUMING_REQUESTS.has(message.command)) holds.sessionResumed(id);
+          if (message.type === 'request' && typeof message.command === 'string' && RESUMING_REQUESTS.has(message.command)) resumed();
         },
-        onWillStopSession: () => holds.sessionEnded(id),
-        onExit: () => holds.sessionEnded(id),
+        onWillStopSession: resumed,
+        onExit: resumed,
       };
     },
   };
-  const disposable = vscode.Disposable.from(vscode.debug.registerDebugAdapterTrackerFactory('*', factory), new vscode.Disposable(stopWatching));
-  return { holds, disposable };
+  return vscode.debug.registerDebugAdapterTrackerFactory('*', factory);
 }

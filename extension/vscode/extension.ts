@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { BreakpointSet } from '../breakpoints/breakpointSet';
 import { formatCondition } from '../breakpoints/breakpointText';
 import { CaptureStore } from '../inspector/store';
+import { SessionHolds } from '../stepping/sessionHolds';
 import { TrafficControl } from '../stepping/trafficControl';
 import type { ZmqInspectorApi } from './api';
 import { registerCommands, trackPausedContext } from './commands';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     },
   });
   stepping.setAvailable(current.settings.steppingEnabled);
+  const sessionHolds = new SessionHolds(stepping);
   const runtime = new Runtime(store, {
     log,
     onEvent: (source, event) => diagnostics.ingest(source, event),
@@ -72,13 +74,13 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     recents: new RecentSniffs(context.globalState),
     settings: () => current.settings,
     stepping,
+    sessionHolds,
     breakpoints,
   };
 
   const tree = new RunsTreeProvider(runtime, store, diagnostics);
   const statusBar = new CaptureStatusBar(runtime, store);
   const breakpointsView = registerBreakpointsView(services);
-  const debugPause = registerDebugPause(services);
   context.subscriptions.push(
     tree,
     vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
@@ -88,8 +90,9 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     ...registerWalkthrough(services),
     ...registerSocketCommands(services, userSockets),
     registerDebugSessions(services),
-    debugPause.disposable,
-    ...registerStepCommands(services, () => debugPause.holds.userActed()),
+    sessionHolds,
+    registerDebugPause(services),
+    ...registerStepCommands(services),
     breakpointsView,
     onSettingsChanged((read, changed) => {
       current = read;

@@ -13,16 +13,35 @@ function splitStepArg(args: unknown): { step: boolean; options: unknown } {
   return { step, options };
 }
 
-/** Pause Traffic before the example's first message; false when step mode is off (the user is told how to turn it on). */
-function holdFromStart(services: Services, title: string): boolean {
+let stepRuns = 0;
+
+/**
+ * Pause Traffic before the example's first message, on behalf of the run: once it ends, the
+ * Pause is let go (unless the user paused or continued themselves meanwhile). Returns the hold's
+ * id (release it when the run does), or undefined when step mode is off (the user is told).
+ */
+function holdFromStart(services: Services, title: string): string | undefined {
   if (!services.settings().steppingEnabled) {
     services.notifier.warn(`Step mode is off (zmqInspector.stepping.enabled), so ${title} runs without holding its traffic. Turn it on and run it again to step through it.`, [
       { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'zmqInspector.stepping') },
     ]);
-    return false;
+    return undefined;
   }
-  services.stepping.hold();
-  return true;
+  const id = `step-run:${++stepRuns}`;
+  services.sessionHolds.hold(id);
+  return id;
+}
+
+/** Lets go of the run's hold once the run is no longer live. */
+function releaseWhenEnded(services: Services, runKey: string, holdId: string): void {
+  const check = () => {
+    const run = services.runtime.get(runKey);
+    if (run && isLive(run)) return;
+    stopWatching();
+    services.sessionHolds.release(holdId);
+  };
+  const stopWatching = services.runtime.onDidChange((change) => change === 'runs' && check());
+  check();
 }
 
 /** Starts an example (`{ "step": true }`: held from its first message); resolves to its run key, or undefined when it could not start (the user was told why). */
@@ -32,8 +51,12 @@ export async function runExample(services: Services, id: ExampleId, args: unknow
   try {
     const { step, options } = splitStepArg(args);
     const parsed = parseExampleArgs(options);
-    const held = step && holdFromStart(services, example.title);
-    const run = await services.runtime.startExample(example, parsed);
+    const held = step ? holdFromStart(services, example.title) : undefined;
+    const run = await services.runtime.startExample(example, parsed).catch((error: unknown) => {
+      if (held) services.sessionHolds.release(held);
+      throw error;
+    });
+    if (held) releaseWhenEnded(services, run.key, held);
     if (step || services.settings().openInspectorOnExampleStart) services.inspector.show();
     if (held) {
       services.notifier.info(`${example.title} runs in step mode: its traffic is held. Press Step (F10 in the inspector) to let one message cross, Continue Traffic (F5) to let everything go.`, [

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import type { CaptureStore } from '../inspector/store';
+import type { SessionHolds } from '../stepping/sessionHolds';
 import type { TrafficControl } from '../stepping/trafficControl';
 import type { ExtensionDiagnostics } from './diagnostics';
 import type { InspectorOpener } from './inspector';
@@ -21,6 +22,8 @@ export interface Services {
   readonly recents: RecentSniffs;
   /** Pause / Step / Continue of every step-mode sniffer, and what they hold. */
   readonly stepping: TrafficControl;
+  /** Pause Traffic on behalf of paused debug sessions and step-mode example runs. */
+  readonly sessionHolds: SessionHolds;
   /** The message breakpoints every step-mode sniffer tests (kept in the workspace by the breakpoints view). */
   readonly breakpoints: BreakpointSet;
   /** The current settings (re-read on every change). */

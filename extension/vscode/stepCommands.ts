@@ -42,8 +42,7 @@ function describeHeld(message: HeldMessage): string {
   return message.preview ? `${what} "${message.preview}"` : what;
 }
 
-/** `onUserAction`: the user paused or continued themselves (the debugger's holds step aside). */
-export function registerStepCommands(services: Services, onUserAction: () => void = () => undefined): vscode.Disposable[] {
+export function registerStepCommands(services: Services): vscode.Disposable[] {
   const { stepping } = services;
   const command = (name: string, allowUnit: boolean, run: (args: TrafficArgs) => boolean) =>
     vscode.commands.registerCommand(name, (raw: unknown) => {
@@ -54,8 +53,9 @@ export function registerStepCommands(services: Services, onUserAction: () => voi
         return false;
       }
     });
+  /** Pause or Continue by the user: holds made for debug sessions or step-mode runs are theirs from now on. */
   const userAct = (action: TrafficAction, conn: string | undefined) => {
-    onUserAction();
+    services.sessionHolds.userActed();
     return act(services, action, conn);
   };
 

@@ -69,6 +69,22 @@ describe('Step mode', () => {
     assert.equal(api.stepping.state().heldCount, 0);
   });
 
+  it('a step-mode run lets go of its Pause when it is stopped, but never of a Pause the user made', async function () {
+    this.timeout(60_000);
+    const first = await vscode.commands.executeCommand<string | undefined>('zmqInspector.runExampleHello', { step: true, count: 2 });
+    assert.ok(first);
+    await waitFor('the first request held', () => (api.stepping.heldCount() > 0 ? true : undefined));
+    await vscode.commands.executeCommand('zmqInspector.stopExample', first);
+    assert.equal(api.stepping.holdingAll, false, 'the stopped run kept traffic paused');
+
+    assert.equal(await vscode.commands.executeCommand<boolean>('zmqInspector.pauseTraffic'), true);
+    const second = await vscode.commands.executeCommand<string | undefined>('zmqInspector.runExampleHello', { step: true, count: 2 });
+    assert.ok(second);
+    await waitFor('the second run held', () => (api.stepping.heldCount() > 0 ? true : undefined));
+    await vscode.commands.executeCommand('zmqInspector.stopExample', second);
+    assert.equal(api.stepping.holdingAll, true, "the run let go of the user's own Pause");
+  });
+
   it('refuses in words instead of failing: nothing to step, bad arguments, an unknown connection', async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('zmqInspector.stepTraffic'), false);
     assert.equal(await vscode.commands.executeCommand<boolean>('zmqInspector.stepTraffic', { unit: 'byte' }), false);
