@@ -7,6 +7,7 @@ import { clear, el, iconButton, setText } from './dom';
 import { directionArrow, directionWords, formatCount, formatSize, formatTime } from './format';
 import { inFrame } from './frame';
 import { CollapsibleSection } from './section';
+import { HOLD_COMMANDS_WHY } from './stepBar';
 
 const isHit = (hit: BreakpointHitInfo | undefined, queue: HeldQueue, message: HeldMessage): boolean =>
   hit !== undefined && hit.conn === queue.conn && hit.dir === queue.dir && hit.offset === message.offset;
@@ -31,7 +32,8 @@ export class HeldView {
     this.empty = el('p', { className: 'held-empty', text: 'Nothing is held. Pause Traffic (F6) or a breakpoint stops messages here.' });
     this.queues = el('div', { className: 'held-queues' });
     this.omittedQueues = el('p', { className: 'held-more', attrs: { hidden: true } });
-    this.section.body.append(this.banner, this.empty, this.queues, this.omittedQueues);
+    const why = el('p', { className: 'held-why', text: HOLD_COMMANDS_WHY });
+    this.section.body.append(this.banner, this.empty, this.queues, this.omittedQueues, why);
     this.queues.addEventListener('click', (event) => {
       const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
       if (button?.dataset.conn) this.post(button.dataset.action as TrafficAction, button.dataset.conn);

@@ -22,7 +22,7 @@ const BUTTONS: StepButton[] = [
 
 export const COMMANDS_FLOW_HINT = 'Handshakes and heartbeats keep flowing, so peers stay connected.';
 export const COMMANDS_HELD_HINT = 'Handshakes and heartbeats are held too: peers may time out.';
-const HOLD_COMMANDS_WHY = 'The setting zmqInspector.stepping.holdCommands chooses whether handshakes and heartbeats are held with the messages.';
+export const HOLD_COMMANDS_WHY = 'The setting zmqInspector.stepping.holdCommands chooses whether handshakes and heartbeats are held with the messages.';
 export const STEPPING_OFF = 'Step mode is off in the settings (zmqInspector.stepping.enabled): the running sniffers cannot hold traffic.';
 
 export class StepBar {

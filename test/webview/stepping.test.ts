@@ -88,6 +88,7 @@ describe('Webview step mode (Chromium, real sniffer)', function () {
     assert.equal(await page().locator('.step-hint').textContent(), 'Handshakes and heartbeats keep flowing, so peers stay connected.');
     assert.equal(await page().locator('.step-held').textContent(), 'Flowing');
     assert.equal(await page().locator('.held-empty').isVisible(), true, 'the held section says nothing is held');
+    assert.equal(await page().locator('.held').getByText('The setting zmqInspector.stepping.holdCommands chooses whether handshakes and heartbeats are held with the messages.').isVisible(), true, 'the choice is explained');
   });
 
   it('Pause Traffic by keyboard holds the next message, shown as text (a hostile preview stays inert)', async () => {
