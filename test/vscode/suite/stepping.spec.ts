@@ -2,6 +2,8 @@
 // first message, ZeroMQ: Step lets exactly one message cross (one row at a time in the store),
 // Continue Traffic lets the example finish, and a message breakpoint reveals the inspector.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ZmqInspectorApi } from '../../../extension/vscode/api';
 import type { ExampleRun } from '../../../extension/vscode/runs';
@@ -10,6 +12,9 @@ import { delay, extensionId, inspectorTabs, rowsOfRun, useExtension, waitFor } f
 const STEP_COMMANDS = ['zmqInspector.pauseTraffic', 'zmqInspector.stepTraffic', 'zmqInspector.stepFrame', 'zmqInspector.continueTraffic'];
 /** Long enough for a message let through by mistake to reach the store. */
 const QUIET_MS = 500;
+
+/** Stops at a `debugger` statement soon after starting; ends by itself after a while, so a failed stop cannot leave it behind. */
+const PAUSING_DEBUGGEE = 'setTimeout(() => { debugger; }, 300);\nsetTimeout(() => undefined, 30_000);\n';
 
 const messageRows = (api: ZmqInspectorApi, key: string) => rowsOfRun(api, key).filter((row) => row.kind === 'message');
 
@@ -83,6 +88,28 @@ describe('Step mode', () => {
     await waitFor('the second run held', () => (api.stepping.heldCount() > 0 ? true : undefined));
     await vscode.commands.executeCommand('zmqInspector.stopExample', second);
     assert.equal(api.stepping.holdingAll, true, "the run let go of the user's own Pause");
+  });
+
+  it('holds traffic while the debugger is paused when zmqInspector.stepping.holdWhenDebuggerPauses is on, and lets go when it continues', async function () {
+    this.timeout(60_000);
+    const config = vscode.workspace.getConfiguration('zmqInspector');
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test workspace has no folder to write the debuggee into');
+    const program = path.join(folder.uri.fsPath, 'stepping-debuggee.js');
+    fs.writeFileSync(program, PAUSING_DEBUGGEE);
+    try {
+      await config.update('stepping.holdWhenDebuggerPauses', true, vscode.ConfigurationTarget.Global);
+      await waitFor('the setting to apply', () => (api.settings().holdWhenDebuggerPauses ? true : undefined));
+      assert.equal(api.stepping.holdingAll, false);
+      assert.ok(await vscode.debug.startDebugging(folder, { type: 'node', request: 'launch', name: 'stepping debuggee', program }));
+      await waitFor('traffic held at the debugger statement', () => (api.stepping.holdingAll ? true : undefined), 30_000);
+      await vscode.commands.executeCommand('workbench.action.debug.continue');
+      await waitFor('traffic let go when the debuggee runs again', () => (api.stepping.holdingAll ? undefined : true));
+    } finally {
+      await vscode.debug.stopDebugging();
+      await config.update('stepping.holdWhenDebuggerPauses', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(program, { force: true });
+    }
   });
 
   it('refuses in words instead of failing: nothing to step, bad arguments, an unknown connection', async () => {
