@@ -39,6 +39,8 @@ export interface DirectionGateIo {
   setSourcePaused(paused: boolean): void;
   held(summary: HeldSummary, reason: HoldReason, breakpoint: GateUnit['breakpoint']): void;
   released(offset: number, bytes: number, unit: StepUnit | 'all'): void;
+  /** While holding, more units queued up behind the held one (so what pending() lists changed). */
+  queued(units: number): void;
 }
 
 export interface GateLimits {
@@ -70,6 +72,8 @@ export class DirectionGate {
   private readonly frameStepped = new WeakSet<GateUnit>();
   /** libzmq sends its greeting in parts and waits for the peer's between them: it must never wait for completion. */
   private greetingSeen = false;
+  /** Units listed by pending() when last told through io.queued, so it is told only of changes. */
+  private queuedReported = 0;
   /** Set when the gate stopped at something: the time order in which held heads are stepped. */
   heldSince: number | undefined;
 
@@ -168,12 +172,19 @@ export class DirectionGate {
     }
     if (!stopped && this.arrived > this.completeEnd) limit = this.partialLimit(limit);
     this.forwardUpTo(limit);
+    this.reportQueued(stopped ? this.units.length : 0);
     if (this.ended && this.forwarded === this.arrived) {
       const done = this.ended;
       this.ended = undefined;
       done();
     }
     this.setSourcePaused(this.pendingBytes >= this.limits.maxPendingBytes);
+  }
+
+  private reportQueued(units: number): void {
+    // The held head itself is announced by io.held; only growth behind it is news.
+    if (units > 1 && units !== this.queuedReported) this.io.queued(units);
+    this.queuedReported = units;
   }
 
   private mayPass(unit: GateUnit): boolean {

@@ -101,6 +101,7 @@ export class ConnectionHolding implements ConnectionGate {
       setSourcePaused: (paused) => io.setSourcePaused(dir, paused),
       held: (message, reason, breakpoint) => emit({ type: 'held', conn, dir, time: Date.now(), reason, ...(breakpoint ? { breakpoint } : {}), message }),
       released: (offset, bytes, unit) => emit({ type: 'released', conn, dir, time: Date.now(), offset, bytes, unit }),
+      queued: (units) => emit({ type: 'queued', conn, dir, time: Date.now(), units }),
     };
   }
 

@@ -64,4 +64,6 @@ export type HoldEvent =
   /** `dir` stopped forwarding at `message` (held, with the bytes after it). */
   | { type: 'held'; conn: number; dir: Direction; time: number; reason: HoldReason; breakpoint?: { id: string; hits: number }; message: HeldSummary }
   /** `bytes` held bytes from stream `offset` on were forwarded by a step or continue. */
-  | { type: 'released'; conn: number; dir: Direction; time: number; offset: number; bytes: number; unit: StepUnit | 'all' };
+  | { type: 'released'; conn: number; dir: Direction; time: number; offset: number; bytes: number; unit: StepUnit | 'all' }
+  /** More units queued up behind `dir`'s held one: `units` are waiting now (told only when it changes). */
+  | { type: 'queued'; conn: number; dir: Direction; time: number; units: number };

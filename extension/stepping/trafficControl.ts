@@ -217,7 +217,7 @@ export class TrafficControl implements SteppingFeed {
         this.breakpointHit(conn, event, event.breakpoint);
       }
       if (this.heldOrder.size > MAX_QUEUES_TRACKED) this.prune();
-    } else if (this.hit && this.hit.conn === conn && this.hit.dir === event.dir && this.hit.offset >= event.offset && this.hit.offset < event.offset + Math.max(1, event.bytes)) {
+    } else if (event.type === 'released' && this.hit && this.hit.conn === conn && this.hit.dir === event.dir && this.hit.offset >= event.offset && this.hit.offset < event.offset + Math.max(1, event.bytes)) {
       this.hit = undefined;
     }
     this.changed();

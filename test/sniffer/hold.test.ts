@@ -107,6 +107,9 @@ describe('Sniffer step mode with real zeromq peers', () => {
     assert.deepEqual(plain, messages);
     assert.deepEqual(wire.summary(), plainWire);
     assert.equal(holds.filter((event) => event.type === 'released' && event.unit === 'message').length, messages.length);
+    // Messages queuing up behind the held one are reported, so a held-list view can redraw.
+    const queued = holds.filter((event) => event.type === 'queued').map((event) => event.type === 'queued' && event.units);
+    assert.ok(queued.length > 0 && Math.max(...(queued as number[])) === messages.length, `queued reports ${JSON.stringify(queued)}`);
   });
 
   it('continue releases everything held, in order', async () => {
