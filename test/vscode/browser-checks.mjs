@@ -102,15 +102,19 @@ async function composeOffering(page, label) {
 /** @type {{ title: string, run: (page: import('playwright-core').Page) => Promise<void> }[]} */
 export const browserChecks = [
   {
-    title: 'the ZeroMQ view offers the examples and Sniff Endpoint while nothing runs',
+    title: 'the ZeroMQ view offers the examples, Sniff Endpoint and Add Breakpoint while nothing runs',
     async run(page) {
       // First check of a fresh window: the extension host may still be reading the extension's contributions.
       await page.locator('.activitybar .action-item a[aria-label^="ZeroMQ"]').click({ timeout: extensionLoadTimeoutMs });
-      const welcome = page.locator('.welcome-view-content');
-      await welcome.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-      const text = await welcome.innerText();
-      for (const offer of ['Run Hello World (REQ/REP)', 'Run Pipeline (Manager/Workers/Sink)', 'Run Publish/Subscribe', 'Sniff Endpoint…']) {
-        if (!text.includes(offer)) throw new Error(`the welcome view does not offer "${offer}"; it shows: ${JSON.stringify(text)}`);
+      // Two views have welcome content: the runs ("Nothing runs yet") and the breakpoints.
+      const offers = { 'Nothing runs yet': ['Run Hello World (REQ/REP)', 'Run Pipeline (Manager/Workers/Sink)', 'Run Publish/Subscribe', 'Sniff Endpoint…'], 'No message breakpoints': ['Add Breakpoint…'] };
+      for (const [view, links] of Object.entries(offers)) {
+        const welcome = page.locator('.welcome-view-content', { hasText: view });
+        await welcome.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+        const text = await welcome.innerText();
+        for (const offer of links) {
+          if (!text.includes(offer)) throw new Error(`the welcome view "${view}" does not offer "${offer}"; it shows: ${JSON.stringify(text)}`);
+        }
       }
     },
   },
