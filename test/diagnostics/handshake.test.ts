@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
 import { useRig } from './rig';
-import { startZapHandler } from './zap';
+import { ZapHandler } from '../../extension/sockets/zapHandler';
 
 describe('diagnostics: handshakes', function () {
   this.timeout(20_000);
@@ -67,8 +67,8 @@ describe('diagnostics: handshakes', function () {
 
   it('rule 8 without a sniffer: a ZAP denial reaches the client monitor as status 400', async () => {
     const context = new zmq.Context();
-    const stop = await startZapHandler(context, () => false);
-    rig().onTeardown(stop);
+    const zap = await ZapHandler.start(context, () => false);
+    rig().onTeardown(() => zap.close());
     const server = rig().socket(new zmq.Reply({ context, zapDomain: 'office' }));
     await server.bind('tcp://127.0.0.1:*');
     rig().observed(new zmq.Request(), 'visitor').connect(server.lastEndpoint!);
@@ -96,8 +96,8 @@ describe('diagnostics: handshakes', function () {
 
   it('rule 8: ERROR "400" after a ZAP denial is decoded into what it means', async () => {
     const context = new zmq.Context();
-    const stop = await startZapHandler(context, () => false);
-    rig().onTeardown(stop);
+    const zap = await ZapHandler.start(context, () => false);
+    rig().onTeardown(() => zap.close());
     const listen = await rig().behindSniffer(new zmq.Reply({ context, zapDomain: 'office' }), 'guarded');
     rig().socket(new zmq.Request()).connect(listen);
     const diagnostic = await rig().waitForDiagnostic('handshake');
@@ -108,8 +108,8 @@ describe('diagnostics: handshakes', function () {
 
   it('rule 10: PLAIN credentials in clear text are a security warning naming the user, never the password', async () => {
     const context = new zmq.Context();
-    const stop = await startZapHandler(context, (mechanism, [user]) => mechanism === 'PLAIN' && user.toString() === 'admin');
-    rig().onTeardown(stop);
+    const zap = await ZapHandler.start(context, (mechanism, [user]) => mechanism === 'PLAIN' && user.toString() === 'admin');
+    rig().onTeardown(() => zap.close());
     const server = new zmq.Reply({ context, plainServer: true });
     const listen = await rig().behindSniffer(server, 'login');
     const client = rig().socket(new zmq.Request({ plainUsername: 'admin', plainPassword: 'hunter2' }));

@@ -5,6 +5,7 @@ import * as zmq from 'zeromq';
 import { OBSERVED, REQ_REP_ROUND_TRIP, V } from '../support/vectors';
 import { commandNames, findCommand, messages, sniff, waitFor, type Sniffer } from './sniffing';
 import { command, greeting3, hex, metadata } from './streams';
+import { ZapHandler, type ZapDecision } from '../../extension/sockets/zapHandler';
 import { ConnectionDecoder } from '../../extension/zmtp/connectionDecoder';
 import type { DecoderOptions, ZmtpEvent } from '../../extension/zmtp/types';
 
@@ -48,40 +49,17 @@ class Cleanup {
   }
 }
 
-type ZapDecision = (mechanism: string, credentials: Buffer[]) => boolean;
-
-/**
- * A ZAP handler (RFC 27) on the well-known inproc endpoint for the whole file, answering with the
- * current decision. Bound once: libzmq unbinds asynchronously, so binding again per test would race.
- */
-async function startZapHandler(decide: () => ZapDecision): Promise<() => Promise<void>> {
-  const handler = new zmq.Reply({ linger: 0 });
-  await handler.bind('inproc://zeromq.zap.01');
-  const serving = (async () => {
-    try {
-      for await (const [version, requestId, , , , mechanism, ...credentials] of handler) {
-        const ok = decide()(mechanism.toString(), credentials);
-        await handler.send([version, requestId, ok ? '200' : '400', ok ? 'OK' : 'denied', '', '']);
-      }
-    } catch {
-      // The handler socket was closed after the last test.
-    }
-  })();
-  return async () => {
-    handler.close();
-    await serving;
-  };
-}
-
 const sumBytes = (chunks: Buffer[]) => Buffer.concat(chunks);
 
 describe('decoder: real libzmq traffic through a TCP tap', function () {
   this.timeout(20000);
   let cleanup: Cleanup;
   let zapDecision: ZapDecision = () => true;
-  let stopZap: () => Promise<void>;
-  before(async () => (stopZap = await startZapHandler(() => zapDecision)));
-  after(() => stopZap());
+  let zap: ZapHandler;
+  // One ZAP handler in the default context for the whole file, answering with the current test's
+  // decision: libzmq unbinds inproc://zeromq.zap.01 asynchronously, so binding it per test would race.
+  before(async () => (zap = await ZapHandler.start(zmq.context, (mechanism, credentials) => zapDecision(mechanism, credentials))));
+  after(() => zap.close());
   beforeEach(() => (cleanup = new Cleanup()));
   afterEach(async () => {
     await cleanup.run();
