@@ -416,7 +416,9 @@ export type WebviewToHost =
   /** Send a captured message (row `seq`) again through a user socket. */
   | { type: 'resend'; requestId: number; socket: string; seq: number }
   /** Ask the host to create a socket (it asks the user with quick picks). */
-  | { type: 'newSocket' };
+  | { type: 'newSocket' }
+  /** The view gained or lost keyboard focus: the step keys (F5, F10...) are the inspector's only while it has it. */
+  | { type: 'focus'; focused: boolean };
 
 /** Upper bound for visibleCount: a viewport never shows more rows than this. */
 export const MAX_VISIBLE_ROWS = 400;
@@ -511,6 +513,9 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | string {
       return { type: 'resend', requestId: value.requestId, socket: value.socket, seq: value.seq };
     case 'newSocket':
       return { type: 'newSocket' };
+    case 'focus':
+      if (typeof value.focused !== 'boolean') return 'focus needs a boolean "focused"';
+      return { type: 'focus', focused: value.focused };
     default:
       return `unknown message type "${value.type}"`;
   }

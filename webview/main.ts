@@ -257,4 +257,8 @@ function handle(message: HostToWebview): void {
 
 host.onMessage(handle);
 window.addEventListener('error', (event) => showNotice('error', `The inspector view hit a problem: ${event.message}`));
+// The host binds the step keys (F5, F10...) only while this view has the keyboard, so the debugger keeps them elsewhere.
+window.addEventListener('focus', () => host.post({ type: 'focus', focused: true }));
+window.addEventListener('blur', () => host.post({ type: 'focus', focused: false }));
 host.post({ type: 'ready', protocol: PROTOCOL_VERSION, state, visibleCount: Math.ceil(window.innerHeight / ROW_HEIGHT) + OVERSCAN + 1 });
+if (document.hasFocus()) host.post({ type: 'focus', focused: true });

@@ -46,6 +46,8 @@ export interface SessionOptions {
   diagnostics?: DiagnosticsFeed;
   stepping?: SteppingFeed;
   compose?: ComposeFeed;
+  /** The view gained or lost keyboard focus. */
+  onFocus?: (focused: boolean) => void;
 }
 
 /** Something posted with updates only when it changed: the diagnoses, step mode, the compose area. */
@@ -205,6 +207,9 @@ export class InspectorSession {
         break;
       case 'newSocket':
         this.options.compose?.newSocket();
+        break;
+      case 'focus':
+        this.options.onFocus?.(message.focused);
         break;
     }
   }

@@ -18,7 +18,7 @@ import { Runtime } from './runtime';
 import type { Services } from './services';
 import { onSettingsChanged, readSettings, type ReadSettings } from './settings';
 import { RecentSniffs } from './sniffPrompt';
-import { registerStepCommands } from './stepCommands';
+import { registerStepCommands, trackInspectorFocus } from './stepCommands';
 import { CaptureStatusBar } from './statusBar';
 import { RunsTreeProvider, TREE_VIEW_ID } from './tree';
 import { createUserSockets, registerSocketCommands } from './socketCommands';
@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): ZmqInspectorApi {
     store,
     log,
     notifier,
-    inspector: createInspector(context, store, log, { diagnostics: diagnostics.feed, compose: userSockets.feed, stepping, controls: { setPaused: (paused) => store.setPaused(paused), clear: () => runtime.clearCapture() } }),
+    inspector: createInspector(context, store, log, { diagnostics: diagnostics.feed, compose: userSockets.feed, stepping, onFocus: trackInspectorFocus(), controls: { setPaused: (paused) => store.setPaused(paused), clear: () => runtime.clearCapture() } }),
     diagnostics,
     recents: new RecentSniffs(context.globalState),
     settings: () => current.settings,

@@ -23,6 +23,8 @@ export interface InspectorPanelOptions {
   stepping?: SteppingFeed;
   /** The compose area's sockets, replies and sending. */
   compose?: ComposeFeed;
+  /** Keyboard focus entered or left the panel's view (false too when the panel closes or goes to the background). */
+  onFocus?: (focused: boolean) => void;
 }
 
 function codiconsRoot(context: vscode.ExtensionContext): vscode.Uri {
@@ -87,7 +89,7 @@ export class InspectorPanel {
         // A hidden webview drops posts; it asks for a snapshot again when it comes back.
         void webview.postMessage(message);
       },
-      { controls: options.controls, onProtocolError: log, diagnostics: options.diagnostics, stepping: options.stepping, compose: options.compose },
+      { controls: options.controls, onProtocolError: log, diagnostics: options.diagnostics, stepping: options.stepping, compose: options.compose, onFocus: options.onFocus },
     );
     webview.html = buildInspectorHtml({
       cspSource: webview.cspSource,
@@ -98,7 +100,13 @@ export class InspectorPanel {
     });
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.session.receive(message)),
-      panel.onDidDispose(() => this.disposeResources()),
+      panel.onDidDispose(() => {
+        options.onFocus?.(false);
+        this.disposeResources();
+      }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.active) options.onFocus?.(false);
+      }),
     );
   }
 

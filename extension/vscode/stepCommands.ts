@@ -7,6 +7,18 @@ import { CommandArgumentError } from './commandArgs';
 import type { Services } from './services';
 
 export const TRAFFIC_HELD_CONTEXT_KEY = 'zmqInspector.trafficHeld';
+/** True while the inspector's view has the keyboard: the step keys' `when` clause needs it. */
+export const INSPECTOR_FOCUSED_CONTEXT_KEY = 'zmqInspector.inspectorFocused';
+
+/** What the inspector panel calls as its view gains and loses focus; sets the context key only on changes. */
+export function trackInspectorFocus(): (focused: boolean) => void {
+  let shown: boolean | undefined;
+  return (focused) => {
+    if (focused === shown) return;
+    shown = focused;
+    void vscode.commands.executeCommand('setContext', INSPECTOR_FOCUSED_CONTEXT_KEY, focused);
+  };
+}
 /** Breakpoint hits closer together than this are logged, not each shown as a notification. */
 const HIT_NOTICE_INTERVAL_MS = 1000;
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildInspectorHtml, inspectorCsp, makeNonce } from '../../extension/inspector/html';
-import { MAX_ROWS_PER_REQUEST, parseWebviewMessage, PROTOCOL_VERSION } from '../../extension/protocol';
+import { MAX_COMPOSE_TEXT, MAX_ROWS_PER_REQUEST, parseWebviewMessage, PROTOCOL_VERSION } from '../../extension/protocol';
 
 describe('Protocol checks', () => {
   it('accepts well-formed webview messages and clamps request sizes', () => {
@@ -19,6 +19,22 @@ describe('Protocol checks', () => {
     assert.match(parseWebviewMessage({ type: 'setFilter', filter: { kinds: 'frames' } }) as string, /kinds must be "all", "data" or "commands"/);
     assert.match(parseWebviewMessage({ type: 'requestDetail', seq: 1.5 }) as string, /whole-number seq/);
     assert.match(parseWebviewMessage({ type: 'explode' }) as string, /unknown message type "explode"/);
+  });
+
+  it('checks the step-mode, compose and focus messages', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'traffic', action: 'step', conn: 'hello-1/hello#1', extra: 1 }), { type: 'traffic', action: 'step', conn: 'hello-1/hello#1' });
+    assert.deepEqual(parseWebviewMessage({ type: 'traffic', action: 'continue' }), { type: 'traffic', action: 'continue' });
+    assert.match(parseWebviewMessage({ type: 'traffic', action: 'rewind' }) as string, /"hold", "step", "stepFrame" or "continue"/);
+    assert.match(parseWebviewMessage({ type: 'traffic', action: 'hold', conn: 7 }) as string, /connection key/);
+    assert.deepEqual(parseWebviewMessage({ type: 'send', requestId: 3, socket: 'sniff-2', format: 'hex', text: 'de ad' }), { type: 'send', requestId: 3, socket: 'sniff-2', format: 'hex', text: 'de ad' });
+    assert.match(parseWebviewMessage({ type: 'send', requestId: 3, socket: 'sniff-2', format: 'html', text: '' }) as string, /format must be one of text, hex, json, file/);
+    assert.match(parseWebviewMessage({ type: 'send', requestId: 3, socket: '', format: 'text', text: '' }) as string, /socket id/);
+    assert.match(parseWebviewMessage({ type: 'send', requestId: 3, socket: 's', format: 'text', text: 'x'.repeat(MAX_COMPOSE_TEXT + 1) }) as string, /at most/);
+    assert.deepEqual(parseWebviewMessage({ type: 'resend', requestId: 4, socket: 's', seq: 12 }), { type: 'resend', requestId: 4, socket: 's', seq: 12 });
+    assert.match(parseWebviewMessage({ type: 'resend', requestId: 4, socket: 's', seq: -1 }) as string, /whole numbers requestId and seq/);
+    assert.deepEqual(parseWebviewMessage({ type: 'newSocket', socket: 'ignored' }), { type: 'newSocket' });
+    assert.deepEqual(parseWebviewMessage({ type: 'focus', focused: false }), { type: 'focus', focused: false });
+    assert.match(parseWebviewMessage({ type: 'focus', focused: 'yes' }) as string, /boolean "focused"/);
   });
 });
 

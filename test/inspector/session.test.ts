@@ -3,6 +3,8 @@ import { PROTOCOL_VERSION, type HostToWebview } from '../../extension/protocol';
 import { InspectorSession, type Clock } from '../../extension/inspector/session';
 import { CaptureStore } from '../../extension/inspector/store';
 import { Feed, frontend, message } from './fixtures';
+import { BreakpointSet } from '../../extension/breakpoints/breakpointSet';
+import { TrafficControl } from '../../extension/stepping/trafficControl';
 
 /** A clock the test moves by hand: timers run when `advance` passes their time. */
 class FakeClock implements Clock {
@@ -191,5 +193,55 @@ describe('InspectorSession', () => {
     }
     assert.ok(posted.some((m) => m.type === 'update'), 'an update arrived within 300 ms');
     session.dispose();
+  });
+});
+
+describe('InspectorSession with step mode and focus', () => {
+  function openStepping() {
+    const clock = new FakeClock();
+    const store = new CaptureStore({ capacity: 1000 });
+    const posted: HostToWebview[] = [];
+    const stepping = new TrafficControl({ breakpoints: new BreakpointSet() });
+    const focus: boolean[] = [];
+    const session = new InspectorSession(store, (m) => posted.push(m), { clock, stepping, onFocus: (focused) => focus.push(focused) });
+    session.receive({ type: 'ready', protocol: PROTOCOL_VERSION, state: { filter: {}, follow: true }, visibleCount: 20 });
+    return { clock, store, posted, stepping, session, focus };
+  }
+  const steppingOf = (message: HostToWebview | undefined) => (message && (message.type === 'snapshot' || message.type === 'update') ? message.stepping : undefined);
+
+  it('posts step mode in the snapshot, and in an update only after it changed', async () => {
+    const { clock, store, posted, stepping } = openStepping();
+    assert.equal(steppingOf(posted[0])?.holdingAll, false);
+    new Feed((source, event) => store.ingest(source, event)).handshake(frontend, 1, 'PUSH', 'PULL');
+    clock.advance(100);
+    assert.equal(posted.length, 2);
+    assert.equal(steppingOf(posted[1]), undefined, 'unchanged step mode was posted again');
+    stepping.hold();
+    await Promise.resolve(); // TrafficControl tells its listeners in a microtask
+    clock.advance(100);
+    assert.equal(steppingOf(posted[posted.length - 1])?.holdingAll, true);
+  });
+
+  it('carries out traffic buttons, and turns a refusal into a notice in words', () => {
+    const { posted, stepping, session } = openStepping();
+    session.receive({ type: 'traffic', action: 'step' });
+    const notice = posted[posted.length - 1];
+    assert.equal(notice.type, 'notice');
+    assert.match(notice.type === 'notice' ? notice.message : '', /Nothing is held/);
+    session.receive({ type: 'traffic', action: 'hold' });
+    assert.equal(stepping.holdingAll, true);
+    session.receive({ type: 'traffic', action: 'continue' });
+    assert.equal(stepping.holdingAll, false);
+  });
+
+  it('passes focus changes on, and answers a send without a compose area with sendResult', async () => {
+    const { posted, session, focus } = openStepping();
+    session.receive({ type: 'focus', focused: true });
+    session.receive({ type: 'focus', focused: false });
+    assert.deepEqual(focus, [true, false]);
+    session.receive({ type: 'send', requestId: 9, socket: 's', format: 'text', text: 'x' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const result = posted[posted.length - 1];
+    assert.deepEqual(result, { type: 'sendResult', requestId: 9, ok: false, error: 'sending is not available here' });
   });
 });
