@@ -7,8 +7,17 @@ export interface BreakpointSpec {
   id: string;
   /** Default true. */
   enabled?: boolean;
-  /** Only this connection id. */
+  /**
+   * Only connection n. Connection numbers count per sniffer, so without `sniffer` this is any
+   * sniffer's connection n (every sniffer's first connection is 1).
+   */
   conn?: number;
+  /**
+   * Only connections of the sniffer with this name, as the inspector's rows show it ("tasks" in
+   * "tasks #2"); with `conn`, that sniffer's connection n. Compared exactly, case included: names
+   * are free text, and two sniffers may differ only in case.
+   */
+  sniffer?: string;
   /** Only messages sent by a socket of this type (as its READY said), e.g. "PUB". */
   socketType?: string;
   dir?: Direction;
@@ -31,6 +40,8 @@ export interface BreakpointState extends BreakpointSpec {
 /** What a breakpoint is tested against. */
 export interface BreakpointSubject {
   conn: number;
+  /** The name of the sniffer the connection belongs to; without one, breakpoints naming a sniffer do not match. */
+  sniffer?: string;
   dir: Direction;
   /** The sender's socket type, when known. */
   socketType?: string;
@@ -45,7 +56,7 @@ export interface BreakpointHit {
 /** Frame bytes a payload expression looks at: bounded so a large frame cannot stall the relay. */
 export const PAYLOAD_SCAN_BYTES = 64 * 1024;
 
-const KNOWN_FIELDS = new Set(['id', 'enabled', 'conn', 'socketType', 'dir', 'topicPrefix', 'command', 'payload', 'hitCount']);
+const KNOWN_FIELDS = new Set(['id', 'enabled', 'conn', 'sniffer', 'socketType', 'dir', 'topicPrefix', 'command', 'payload', 'hitCount']);
 
 interface Compiled {
   state: BreakpointState;
@@ -189,6 +200,7 @@ function matches(entry: Compiled, subject: BreakpointSubject): boolean {
   const { state } = entry;
   const { event } = subject;
   if (state.conn !== undefined && state.conn !== subject.conn) return false;
+  if (state.sniffer !== undefined && state.sniffer !== subject.sniffer) return false;
   if (state.dir !== undefined && state.dir !== subject.dir) return false;
   if (state.socketType !== undefined && state.socketType.toUpperCase() !== subject.socketType?.toUpperCase()) return false;
   if (event.kind === 'command') return state.command !== undefined && state.command.toUpperCase() === event.name.toUpperCase() && state.topicPrefix === undefined && payloadMatches(entry, [event.body]);
@@ -220,7 +232,10 @@ function validate(spec: unknown): BreakpointState {
   const optional = (key: string, type: 'string' | 'number' | 'boolean'): void => {
     if (record[key] !== undefined && typeof record[key] !== type) throw new BreakpointError(`${where}: ${key} must be a ${type}, got ${describe(record[key])}.`);
   };
-  (['socketType', 'topicPrefix', 'command', 'payload'] as const).forEach((key) => optional(key, 'string'));
+  (['sniffer', 'socketType', 'topicPrefix', 'command', 'payload'] as const).forEach((key) => optional(key, 'string'));
+  if (typeof record.sniffer === 'string' && (record.sniffer.trim() === '' || record.sniffer.trim() !== record.sniffer)) {
+    throw new BreakpointError(`${where}: sniffer must be a sniffer's name as the inspector shows it, without spaces around it, got ${describe(record.sniffer)}; leave sniffer out to match every sniffer.`);
+  }
   optional('enabled', 'boolean');
   const wholeAtLeast = (key: 'conn' | 'hitCount', least: number): void => {
     const value = record[key];

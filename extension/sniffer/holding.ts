@@ -4,7 +4,7 @@
 import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import { ConnectionDecoder } from '../zmtp/connectionDecoder';
 import { previewBytes } from '../zmtp/preview';
-import type { Direction, ZmtpEvent } from '../zmtp/types';
+import type { CommandEvent, Direction, MessageEvent, ZmtpEvent } from '../zmtp/types';
 import { DirectionGate, MAX_FRAME_ENDS, type DirectionGateIo, type GateLimits, type GateUnit, type HeldSummary, type StepUnit } from './holdGate';
 import type { ConnectionGate, GateIo, HoldEvent } from './types';
 
@@ -14,6 +14,8 @@ const PREVIEW_BYTES = 32;
 
 export interface HoldingSettings {
   conn: number;
+  /** The sniffer's name, which breakpoints may name (conn:tasks#2); without it they match only breakpoints naming no sniffer. */
+  sniffer?: string;
   io: GateIo;
   emit: (event: HoldEvent) => void;
   breakpoints?: BreakpointSet;
@@ -125,7 +127,7 @@ export class ConnectionHolding implements ConnectionGate {
       }
       case 'command': {
         const unit = this.unit(event.offset, decodedTo, 'command', { name: event.name });
-        unit.breakpoint = this.settings.breakpoints?.evaluate({ conn: this.settings.conn, dir, socketType: this.decoder.peer(dir).socketType, event });
+        unit.breakpoint = this.evaluate(dir, event);
         gate.addUnit(unit);
         // A command between a message's frames leaves the message's frame list alone.
         if (frameEnds[frameEnds.length - 1] === decodedTo) frameEnds.pop();
@@ -139,11 +141,17 @@ export class ConnectionHolding implements ConnectionGate {
           preview: preview === undefined ? undefined : 'text' in preview ? preview.text : preview.hex,
         });
         unit.frameEnds = frameEnds.splice(0);
-        unit.breakpoint = this.settings.breakpoints?.evaluate({ conn: this.settings.conn, dir, socketType: this.decoder.peer(dir).socketType, event });
+        unit.breakpoint = this.evaluate(dir, event);
         gate.addUnit(unit);
         return;
       }
     }
+  }
+
+  /** The breakpoint this command or message hits, if any. */
+  private evaluate(dir: Direction, event: MessageEvent | CommandEvent): GateUnit['breakpoint'] {
+    const { breakpoints, conn, sniffer } = this.settings;
+    return breakpoints?.evaluate({ conn, sniffer, dir, socketType: this.decoder.peer(dir).socketType, event });
   }
 
   private unit(start: number, end: number, kind: GateUnit['kind'], details: Partial<HeldSummary>): GateUnit {

@@ -13,7 +13,7 @@ import { ConnectionStats, type ConnectionSummary } from './stats';
 export interface SnifferOptions {
   listen: string | Endpoint;
   target: string | Endpoint;
-  /** A label for people: "tasks", "results", or the endpoint. */
+  /** A label for people: "tasks", "results", or the endpoint (the default); breakpoints name it too (conn:tasks#2). */
   name?: string;
   decoder?: DecoderOptions;
   onEvent: (event: SnifferEvent) => void;
@@ -162,7 +162,7 @@ export class Sniffer {
   }
 
   private gate(conn: number, io: GateIo, emit: (event: HoldEvent) => void): ConnectionHolding {
-    const holding = new ConnectionHolding({ conn, io, emit, breakpoints: this.breakpoints });
+    const holding = new ConnectionHolding({ conn, sniffer: this.name, io, emit, breakpoints: this.breakpoints });
     const live = this.live.get(conn);
     if (live) live.holding = holding;
     if (this.holdingAll) holding.hold(this.holdingAll.holdCommands);

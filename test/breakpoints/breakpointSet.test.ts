@@ -23,7 +23,7 @@ function decodedEvents(socketType: string, frames: string[]): (MessageEvent | Co
   return events;
 }
 
-const subject = (event: MessageEvent | CommandEvent, extra: { conn?: number; dir?: Direction; socketType?: string } = {}): BreakpointSubject => ({ conn: 1, dir: 'c2s', socketType: 'PUB', event, ...extra });
+const subject = (event: MessageEvent | CommandEvent, extra: { conn?: number; sniffer?: string; dir?: Direction; socketType?: string } = {}): BreakpointSubject => ({ conn: 1, sniffer: 'hello', dir: 'c2s', socketType: 'PUB', event, ...extra });
 
 describe('BreakpointSet', () => {
   const [topic10001, subscribe] = decodedEvents('PUB', ['10001', 'price 42']);
@@ -53,6 +53,26 @@ describe('BreakpointSet', () => {
     assert.equal(set.evaluate(subject(topic10001, { conn: 2, dir: 's2c', socketType: 'XPUB' }))?.id, 'b');
   });
 
+  it('tells sniffers apart: conn alone is any sniffer\'s connection, sniffer names one (case included)', () => {
+    const set = new BreakpointSet([
+      { id: 'tasks #2', sniffer: 'tasks', conn: 2 },
+      { id: 'any #3', conn: 3 },
+      { id: 'all of results', sniffer: 'results' },
+    ]);
+    const hitOn = (sniffer: string | undefined, conn: number) => set.evaluate(subject(topic10001, { sniffer, conn }))?.id;
+    assert.equal(hitOn('tasks', 2), 'tasks #2');
+    assert.equal(hitOn('hello', 2), undefined, 'another sniffer\'s connection 2');
+    assert.equal(hitOn('Tasks', 2), undefined, 'names are compared with their case');
+    assert.equal(hitOn(undefined, 2), undefined, 'a connection of no named sniffer');
+    assert.equal(hitOn('tasks', 1), undefined);
+    assert.equal(hitOn('tasks', 3), 'any #3');
+    assert.equal(hitOn('hello', 3), 'any #3');
+    assert.equal(hitOn(undefined, 3), 'any #3');
+    assert.equal(hitOn('results', 1), 'all of results');
+    assert.equal(hitOn('results', 9), 'all of results');
+    assert.deepEqual(set.list().map((state) => state.hits), [1, 3, 2]);
+  });
+
   it('counts hits and holds from the hit count on; disabled breakpoints neither count nor hold', () => {
     const set = new BreakpointSet([{ id: 'third', topicPrefix: '1000', hitCount: 3 }]);
     assert.equal(set.evaluate(subject(topic10001)), undefined);
@@ -65,15 +85,20 @@ describe('BreakpointSet', () => {
   });
 
   it('round-trips through JSON without hit counts', () => {
-    const set = new BreakpointSet([{ id: 'a', topicPrefix: '10001', hitCount: 2 }, { id: 'b', command: 'PING', enabled: false }]);
+    const set = new BreakpointSet([{ id: 'a', topicPrefix: '10001', hitCount: 2 }, { id: 'b', command: 'PING', enabled: false }, { id: 'c', sniffer: 'tasks', conn: 2 }, { id: 'd', sniffer: 'results' }]);
     set.evaluate(subject(topic10001));
     const saved = JSON.parse(JSON.stringify(set)) as unknown;
     assert.deepEqual(saved, [
       { id: 'a', topicPrefix: '10001', hitCount: 2, enabled: true },
       { id: 'b', command: 'PING', enabled: false },
+      { id: 'c', sniffer: 'tasks', conn: 2, enabled: true },
+      { id: 'd', sniffer: 'results', enabled: true },
     ]);
     const restored = BreakpointSet.fromJSON(saved);
-    assert.deepEqual(restored.list().map((state) => [state.id, state.hits, state.enabled]), [['a', 0, true], ['b', 0, false]]);
+    assert.deepEqual(restored.list().map((state) => [state.id, state.hits, state.enabled]), [['a', 0, true], ['b', 0, false], ['c', 0, true], ['d', 0, true]]);
+    assert.deepEqual(restored.toJSON(), saved);
+    assert.equal(restored.evaluate(subject(topic10002, { sniffer: 'tasks', conn: 2 }))?.id, 'c', 'the restored breakpoint still names its sniffer');
+    assert.equal(restored.evaluate(subject(topic10002, { sniffer: 'hello', conn: 2 })), undefined);
   });
 
   it('tells listeners about adds, replaces, removes and enabling, not about hits', () => {
@@ -101,12 +126,14 @@ describe('BreakpointSet', () => {
 
   it('restores what was saved, skipping the entries that are no longer valid', () => {
     const set = new BreakpointSet([{ id: 'taken', command: 'PING' }]);
-    const problems = set.restore([{ id: 'a', topicPrefix: '1' }, { id: 'bad', payload: '(' }, { id: 'taken', topicPrefix: '2' }, 'junk', { id: 'b', dir: 's2c', enabled: false }]);
-    assert.deepEqual(set.list().map((state) => [state.id, state.enabled]), [['taken', true], ['a', true], ['b', false]]);
-    assert.equal(problems.length, 3);
+    const problems = set.restore([{ id: 'a', topicPrefix: '1' }, { id: 'bad', payload: '(' }, { id: 'taken', topicPrefix: '2' }, 'junk', { id: 'b', dir: 's2c', enabled: false }, { id: 'named', sniffer: 'tasks', conn: 2 }, { id: 'unnamed', sniffer: '' }]);
+    assert.deepEqual(set.list().map((state) => [state.id, state.enabled]), [['taken', true], ['a', true], ['b', false], ['named', true]]);
+    assert.deepEqual([set.get('named')?.sniffer, set.get('named')?.conn], ['tasks', 2]);
+    assert.equal(problems.length, 4);
     assert.match(problems[0], /"bad": payload "\(" is not a valid regular expression/);
     assert.match(problems[1], /id "taken" exists already/);
     assert.match(problems[2], /must be an object/);
+    assert.match(problems[3], /"unnamed": sniffer must be a sniffer's name/);
     assert.deepEqual(new BreakpointSet().restore({ id: 'a' }), ['the saved value is {"id":"a"}, not a list of breakpoints']);
   });
 
@@ -126,6 +153,9 @@ describe('BreakpointSet', () => {
     refused({ id: 'x', payload: '(' }, /not a valid regular expression/);
     refused({ id: 'x', hitCount: 0 }, /hitCount must be a whole number >= 1/);
     refused({ id: 'x', dir: 'up' }, /dir must be "c2s" or "s2c"/);
+    refused({ id: 'x', conn: 'tasks#2' }, /conn must be a whole number >= 1, got "tasks#2"/);
+    refused({ id: 'x', sniffer: 2 }, /sniffer must be a string, got 2/);
+    for (const name of ['', '  ', ' tasks', 'tasks\n']) refused({ id: 'x', sniffer: name }, /sniffer must be a sniffer's name as the inspector shows it, without spaces around it, got .*; leave sniffer out to match every sniffer/);
     refused({ id: 'x', topic: '1' }, /fields topic are not known/);
     refused({ id: 'x', command: 'PING', topicPrefix: '1' }, /give one of them/);
     assert.throws(() => new BreakpointSet([{ id: 'x' }, { id: 'x' }]), /exists already/);
