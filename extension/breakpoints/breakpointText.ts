@@ -6,15 +6,22 @@
 //   cmd:SUBSCRIBE                    commands with that name (without cmd: only data messages match)
 //   /Hello.*/                        a regular expression (JavaScript syntax, no flags) that some
 //                                    frame's body, read as UTF-8, matches
-//   conn:3                           only connection 3
+//   conn:tasks#2                     only connection 2 of the sniffer named "tasks" (the
+//                                    inspector's row "tasks #2"; conn:"tasks #2" is read the same)
+//   conn:3                           connection 3 of any sniffer (each sniffer counts its own)
+//   sniffer:tasks                    every connection of the sniffer named "tasks"
 //   hits:5                           hold from the 5th match on (every match is counted)
 //   topic:"a b"                      quotes for values with spaces; inside them \" is a quote and
 //                                    \\ a backslash
 //
-// Keys: conn (whole number >= 1), type (a ZMTP socket type), dir (c2s or s2c), topic, cmd, hits
-// (whole number >= 1), each at most once; topic and cmd exclude each other. Inside /.../ a "/"
-// is written \/ (outside [...] classes). Formatting writes the words in the order above, so
-// format(parse(text)) is the text tidied, and parse(format(spec)) gives the spec back.
+// Keys: conn (n or <sniffer>#n, n a whole number >= 1), sniffer (a sniffer's name), type (a ZMTP
+// socket type), dir (c2s or s2c), topic, cmd, hits (whole number >= 1), each at most once; topic
+// and cmd exclude each other, and the sniffer is named once (conn:tasks#2, or sniffer:tasks
+// conn:2, which formats as conn:tasks#2). Sniffer names are compared exactly, case included, and
+// are split from the number at the last "#", so a name may hold a "#"; a name with spaces is
+// quoted: conn:"my sniffer #2". Inside /.../ a "/" is written \/ (outside [...] classes).
+// Formatting writes the words in the order above, so format(parse(text)) is the text tidied, and
+// parse(format(spec)) gives the spec back.
 import { BreakpointError, type BreakpointSpec } from './breakpointSet';
 
 /** The parts of a breakpoint that its condition text says (not its id or enabled flag). */
@@ -27,11 +34,16 @@ export const CONDITION_EXAMPLE = 'topic:10001 dir:c2s type:PUB';
 
 const SOCKET_TYPES = ['PAIR', 'PUB', 'SUB', 'REQ', 'REP', 'DEALER', 'ROUTER', 'PULL', 'PUSH', 'XPUB', 'XSUB', 'STREAM', 'SERVER', 'CLIENT', 'RADIO', 'DISH', 'GATHER', 'SCATTER', 'DGRAM', 'PEER', 'CHANNEL'];
 
-type Key = 'conn' | 'type' | 'dir' | 'topic' | 'cmd' | 'hits';
+type Key = 'conn' | 'type' | 'dir' | 'topic' | 'cmd' | 'hits' | 'sniffer';
 
-const KEYS: readonly Key[] = ['conn', 'type', 'dir', 'topic', 'cmd', 'hits'];
+const KEYS: readonly Key[] = ['conn', 'type', 'dir', 'topic', 'cmd', 'hits', 'sniffer'];
 
-const ACCEPTED = `Write words such as ${CONDITION_EXAMPLE}, cmd:SUBSCRIBE, conn:3, hits:5 or /Hello.*/: the keys are ${KEYS.map((key) => `${key}:`).join(', ')} and /regex/ for the payload.`;
+const ACCEPTED = `Write words such as ${CONDITION_EXAMPLE}, cmd:SUBSCRIBE, conn:tasks#2, sniffer:tasks, hits:5 or /Hello.*/: the keys are ${KEYS.map((key) => `${key}:`).join(', ')} and /regex/ for the payload.`;
+
+const CONNECTION_FORMS = 'write n, a whole number >= 1, for any sniffer\'s connection n (conn:3), or the sniffer\'s name, # and n for one sniffer\'s connection as the inspector\'s rows name it (conn:tasks#2, conn:"tasks #2", conn:"my sniffer#2")';
+
+/** "tasks #2", "tasks#2" and "my sniffer #2": the name (trimmed) before the last "#", and the number after it. */
+const CONNECTION_LABEL = /^([\s\S]*?)\s*#(\d+)$/;
 
 /** Parses a condition; throws a BreakpointError naming the bad word, its column and the accepted keys. */
 export function parseCondition(text: string): BreakpointCondition {
@@ -64,7 +76,8 @@ export function parseCondition(text: string): BreakpointCondition {
 /** The condition text of a breakpoint, in the canonical word order. */
 export function formatCondition(spec: BreakpointCondition): string {
   const words: string[] = [];
-  if (spec.conn !== undefined) words.push(`conn:${spec.conn}`);
+  if (spec.conn !== undefined) words.push(`conn:${spec.sniffer === undefined ? spec.conn : quoteIfNeeded(`${spec.sniffer}#${spec.conn}`)}`);
+  else if (spec.sniffer !== undefined) words.push(`sniffer:${quoteIfNeeded(spec.sniffer)}`);
   if (spec.socketType !== undefined) words.push(`type:${quoteIfNeeded(spec.socketType.toUpperCase())}`);
   if (spec.dir !== undefined) words.push(`dir:${spec.dir}`);
   if (spec.topicPrefix !== undefined) words.push(`topic:${quoteIfNeeded(spec.topicPrefix)}`);
@@ -82,7 +95,8 @@ export function describeCondition(spec: BreakpointCondition): string {
   if (spec.payload !== undefined) parts.push(`with a frame matching /${escapeSlashes(spec.payload)}/`);
   if (spec.socketType !== undefined) parts.push(`sent by a ${spec.socketType.toUpperCase()} socket`);
   if (spec.dir !== undefined) parts.push(spec.dir === 'c2s' ? 'from client to server' : 'from server to client');
-  if (spec.conn !== undefined) parts.push(`on connection ${spec.conn}`);
+  if (spec.conn !== undefined) parts.push(spec.sniffer === undefined ? `on connection ${spec.conn} of any sniffer` : `on connection ${JSON.stringify(`${spec.sniffer} #${spec.conn}`)}`);
+  else if (spec.sniffer !== undefined) parts.push(`on every connection of sniffer ${JSON.stringify(spec.sniffer)}`);
   const from = spec.hitCount !== undefined && spec.hitCount > 1 ? `, from match ${spec.hitCount} on` : '';
   return `Holds traffic at ${parts.join(' ')}${from}.`;
 }
@@ -156,12 +170,26 @@ function readPayload(text: string, start: number): Word<'payload'> {
 
 function assign(condition: BreakpointCondition, key: Key, value: string, wrong: (reason: string) => BreakpointError): void {
   switch (key) {
-    case 'conn':
+    case 'conn': {
+      const connection = value.trim();
+      const label = CONNECTION_LABEL.exec(connection);
+      const number = wholeNumber(label ? label[2] : connection);
+      const sniffer = label?.[1].trim();
+      if (number === undefined || sniffer === '') throw wrong(`needs a connection after conn:; ${CONNECTION_FORMS}`);
+      if (sniffer !== undefined) nameSniffer(condition, sniffer, wrong);
+      condition.conn = number;
+      return;
+    }
+    case 'sniffer': {
+      const sniffer = value.trim();
+      if (sniffer === '') throw wrong('needs a sniffer\'s name after sniffer:, as the inspector\'s rows show it (sniffer:tasks for the rows "tasks #1", "tasks #2"...)');
+      nameSniffer(condition, sniffer, wrong);
+      return;
+    }
     case 'hits': {
-      const number = /^\d+$/.test(value) ? Number(value) : NaN;
-      if (!Number.isSafeInteger(number) || number < 1) throw wrong(`needs a whole number >= 1 after ${key}:`);
-      if (key === 'conn') condition.conn = number;
-      else condition.hitCount = number;
+      const number = wholeNumber(value);
+      if (number === undefined) throw wrong('needs a whole number >= 1 after hits:');
+      condition.hitCount = number;
       return;
     }
     case 'type': {
@@ -182,6 +210,18 @@ function assign(condition: BreakpointCondition, key: Key, value: string, wrong: 
       condition.command = value.toUpperCase();
       return;
   }
+}
+
+/** The value as a whole number >= 1, if it is one (digits only, at most Number.MAX_SAFE_INTEGER). */
+function wholeNumber(value: string): number | undefined {
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(number) && number >= 1 ? number : undefined;
+}
+
+/** Both conn:tasks#2 and sniffer:tasks name a sniffer; a condition names at most one. */
+function nameSniffer(condition: BreakpointCondition, sniffer: string, wrong: (reason: string) => BreakpointError): void {
+  if (condition.sniffer !== undefined) throw wrong(`names a sniffer, but ${JSON.stringify(condition.sniffer)} was named already; name it once: conn:tasks#2 alone, or sniffer:tasks with conn:2`);
+  condition.sniffer = sniffer;
 }
 
 /** The refusal of the word text[start, end), quoted (shortened when long) with its column. */

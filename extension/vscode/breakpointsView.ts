@@ -15,7 +15,7 @@ export const BREAKPOINTS_REFRESH_MS = 250;
 /** The workspaceState key of the saved breakpoints (BreakpointSet.toJSON()). */
 export const BREAKPOINTS_STATE_KEY = 'zmqInspector.breakpoints';
 
-const CONDITION_PROMPT = `Hold traffic at messages matching, e.g. ${CONDITION_EXAMPLE} · cmd:SUBSCRIBE · /Hello.*/ (payload) · conn:3 · hits:5 (from the 5th match)`;
+const CONDITION_PROMPT = `Hold traffic at messages matching, e.g. ${CONDITION_EXAMPLE} · cmd:SUBSCRIBE · /Hello.*/ (payload) · conn:tasks#2 (that sniffer's connection 2) · hits:5 (from the 5th match)`;
 
 /** What a breakpoint item is; commands from the view get it as their argument. */
 export type BreakpointNode = Pick<BreakpointState, 'id'>;
