@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
 import { BreakpointSet } from '../../extension/breakpoints/breakpointSet';
+import { parseCondition } from '../../extension/breakpoints/breakpointText';
 import { DEFAULT_GATE_LIMITS } from '../../extension/sniffer/holdGate';
 import { Sniffer, type SnifferOptions } from '../../extension/sniffer/sniffer';
 import type { HoldEvent, SnifferEvent } from '../../extension/sniffer/types';
@@ -172,6 +173,42 @@ describe('Sniffer step mode with real zeromq peers', () => {
       sniffer.continue();
     }
     assert.equal(breakpoints.list()[0].hits, rounds);
+  });
+
+  it('a breakpoint on conn:tasks#1 holds only that sniffer\'s connection; the other sniffer\'s connection 1 keeps flowing', async function () {
+    this.timeout(30_000);
+    const breakpoints = new BreakpointSet([{ id: 'tasks only', ...parseCondition('conn:tasks#1') }]);
+    const holdsOf: Record<string, HoldEvent[]> = {};
+    const pipeline = async (name: string) => {
+      const pull = new zmq.Pull({ receiveTimeout: RECEIVE_TIMEOUT_MS });
+      holdsOf[name] = [];
+      // Each sniffer counts its own connections, so both first connections are #1.
+      const sniffer = await sniff(pull, { name, breakpoints, onHold: (event) => holdsOf[name].push(event) });
+      return { pull, sniffer, push: connect(new zmq.Push(), sniffer) };
+    };
+    const tasks = await pipeline('tasks');
+    const results = await pipeline('results');
+    await waitUntil(() => readyCount() >= 4, 'the READY commands of both connections');
+    assert.deepEqual(events.filter((event) => event.type === 'open').map((event) => event.conn), [1, 1], 'both sniffers number their connection 1');
+    const rounds = 3;
+    for (let i = 0; i < rounds; i++) {
+      await tasks.push.send(`task ${i}`);
+      await results.push.send(`result ${i}`);
+    }
+    for (let i = 0; i < rounds; i++) assert.equal((await results.pull.receive())[0].toString(), `result ${i}`);
+    await waitUntil(() => heldMessages(tasks.sniffer) === rounds, 'the tasks messages held');
+    await nothingArrives(tasks.pull);
+    assert.deepEqual(results.sniffer.pending(), []);
+    assert.deepEqual(holdsOf.results.filter((event) => event.type === 'held'), [], 'the results sniffer held something');
+    const held = holdsOf.tasks.filter((event) => event.type === 'held');
+    assert.deepEqual(held.map((event) => event.type === 'held' && [event.conn, event.reason, event.breakpoint?.id, event.message.preview]), [[1, 'breakpoint', 'tasks only', 'task 0']]);
+    tasks.sniffer.continue();
+    // Each later tasks message is a hit too: continue lets the held one go and stops at the next.
+    for (let i = 0; i < rounds; i++) {
+      assert.equal((await tasks.pull.receive())[0].toString(), `task ${i}`);
+      tasks.sniffer.continue();
+    }
+    assert.equal(breakpoints.list()[0].hits, rounds, 'the results messages were counted as hits');
   });
 
   it('held heartbeats pass by default, so the connection outlives a long hold', async function () {
