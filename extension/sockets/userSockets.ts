@@ -6,7 +6,7 @@
 import * as zmq from 'zeromq';
 import { checkFrames } from './compose';
 import { canReceive, canSend, createZmqSocket, takesRoutingId, type UserSocketType } from './socketTypes';
-import { decideBy, isZ85Key, ZapHandler } from './zapHandler';
+import { decideBy, isZ85Digit, isZ85Key, ZapHandler } from './zapHandler';
 
 export interface UserSocketOptions {
   /** SUB / XSUB: topic prefixes to subscribe to ("" is everything). */
@@ -76,6 +76,8 @@ interface Entry {
   socket: zmq.Socket;
   front: SnifferFront;
   awaitingReply: boolean;
+  /** REQ_RELAXED, kept here because libzmq's option is write-only (reading it gives undefined). */
+  relaxed: boolean;
   sending: boolean;
   received: Buffer[][];
   receivedBytes: number;
@@ -154,7 +156,7 @@ export class UserSockets {
       await Promise.all([front?.stop(), zap?.close()]);
       throw error;
     }
-    const entry: Entry = { info: { id: front.key, type: spec.type, label: `${mode} ${mode === 'bind' ? front.listen : endpoint}` }, socket, front, awaitingReply: false, sending: false, received: [], receivedBytes: 0, closed: false, zap };
+    const entry: Entry = { info: { id: front.key, type: spec.type, label: `${mode} ${mode === 'bind' ? front.listen : endpoint}` }, socket, front, awaitingReply: false, relaxed: options.relaxed === true, sending: false, received: [], receivedBytes: 0, closed: false, zap };
     this.entries.set(front.key, entry);
     this.watchHandshakes(entry);
     if (canReceive(spec.type)) void this.receiveLoop(entry);
@@ -168,7 +170,7 @@ export class UserSockets {
     if (!entry || entry.closed) throw new UserSocketError(`There is no open socket "${id}"; create one with ZeroMQ: New Socket….`);
     const { type } = entry.info;
     if (!canSend(type)) throw new UserSocketError(`A ${type} socket only receives; send from a ${type === 'SUB' ? 'PUB or XPUB' : 'PUSH'} socket instead.`);
-    if (type === 'REQ' && entry.awaitingReply && !(entry.socket as zmq.Request).relaxed) throw new UserSocketError(REQ_TWICE);
+    if (type === 'REQ' && entry.awaitingReply && !entry.relaxed) throw new UserSocketError(REQ_TWICE);
     if (type === 'REP' && !entry.awaitingReply) throw new UserSocketError('A REP can only send a reply after it received a request; wait for one, or use ROUTER.');
     if (entry.sending) throw new UserSocketError('The previous message on this socket is still being sent; wait for it (a peer must take it) before sending another.');
     checkFrames(frames);
@@ -259,7 +261,7 @@ function socketOptions(type: UserSocketType, options: UserSocketOptions): Record
   const result: Record<string, unknown> = canSend(type) ? { linger: 0, sendTimeout: SEND_TIMEOUT_MS } : { linger: 0 };
   if (options.routingId !== undefined) {
     if (!takesRoutingId(type)) throw new UserSocketError(`A ${type} takes no routing id here; routing ids apply to REQ, REP, DEALER and ROUTER.`);
-    if (options.routingId.length === 0 || Buffer.byteLength(options.routingId) > 255) throw new UserSocketError('A routing id is 1 to 255 bytes.');
+    throwIfProblem(routingIdProblem(options.routingId));
     result.routingId = options.routingId;
   }
   if (options.relaxed) {
@@ -267,21 +269,66 @@ function socketOptions(type: UserSocketType, options: UserSocketOptions): Record
     result.relaxed = true;
     result.correlate = true;
   }
-  if (options.heartbeatIntervalMs !== undefined) result.heartbeatInterval = options.heartbeatIntervalMs;
-  if (options.heartbeatTimeoutMs !== undefined) result.heartbeatTimeout = options.heartbeatTimeoutMs;
+  if (options.heartbeatIntervalMs !== undefined) result.heartbeatInterval = heartbeatMs('"heartbeatIntervalMs"', options.heartbeatIntervalMs);
+  if (options.heartbeatTimeoutMs !== undefined) result.heartbeatTimeout = heartbeatMs('"heartbeatTimeoutMs"', options.heartbeatTimeoutMs);
   if (options.plain && options.curve) throw new UserSocketError('A socket uses one security mechanism: give "plain" or "curve", not both.');
   if (options.plain) {
     if (!isPlainOption(options.plain)) throw new UserSocketError('"plain" takes { "username": "…", "password": "…" } for a client, or { "server": true, "users": [{ "username": "…", "password": "…" }] } for a server (no "users": any credentials are accepted).');
+    for (const credentials of 'server' in options.plain ? options.plain.users ?? [] : [options.plain]) throwIfProblem(plainCredentialsProblem(credentials));
     if ('server' in options.plain) result.plainServer = true;
     else Object.assign(result, { plainUsername: options.plain.username, plainPassword: options.plain.password, ...onlyToAcceptedPeers });
   }
   if (options.curve) {
     const key = 'server' in options.curve ? options.curve.secretKey : options.curve.serverKey;
-    if (!isZ85Key(key)) throw new UserSocketError(`"${'server' in options.curve ? 'secretKey' : 'serverKey'}" must be a CURVE key in Z85: 40 characters, as zmq_curve_keypair or zmq.curveKeyPair() write them.`);
-    if ('server' in options.curve) Object.assign(result, { curveServer: true, curveSecretKey: key });
-    else Object.assign(result, { curveServerKey: key, ...curveClientKeys(options.curve), ...onlyToAcceptedPeers });
+    throwIfProblem(curveKeyProblem(`"${'server' in options.curve ? 'secretKey' : 'serverKey'}"`, key));
+    if ('server' in options.curve) {
+      for (const client of options.curve.clients ?? []) throwIfProblem(curveKeyProblem('Each of "clients"', client));
+      Object.assign(result, { curveServer: true, curveSecretKey: key });
+    } else Object.assign(result, { curveServerKey: key, ...curveClientKeys(options.curve), ...onlyToAcceptedPeers });
   }
   return result;
+}
+
+function throwIfProblem(problem: string | undefined): void {
+  if (problem !== undefined) throw new UserSocketError(problem);
+}
+
+/** Why `routingId` cannot be a routing id, or undefined when it can. */
+export const routingIdProblem = (routingId: string): string | undefined =>
+  routingId.length === 0 || Buffer.byteLength(routingId) > 255 ? 'A routing id is 1 to 255 bytes.' : undefined;
+
+/**
+ * Heartbeat intervals and timeouts accepted, in ms: below 10 ms a PING would go out faster than
+ * it can come back; above an hour the peer is long gone before anyone notices.
+ */
+export const HEARTBEAT_MS = { min: 10, max: 3_600_000 } as const;
+
+/** Why `ms` cannot be the heartbeat time `what` names, or undefined when it can. */
+export const heartbeatProblem = (what: string, ms: unknown): string | undefined =>
+  typeof ms === 'number' && Number.isInteger(ms) && ms >= HEARTBEAT_MS.min && ms <= HEARTBEAT_MS.max
+    ? undefined
+    : `${what} must be a whole number of milliseconds from ${HEARTBEAT_MS.min} to ${HEARTBEAT_MS.max} (an hour), not ${JSON.stringify(ms)}.`;
+
+function heartbeatMs(what: string, ms: number): number {
+  throwIfProblem(heartbeatProblem(what, ms));
+  return ms;
+}
+
+/**
+ * Why `value` cannot be a PLAIN username or password, or undefined when it can: PLAIN's HELLO
+ * gives each a one-byte length, and libzmq refuses an empty one (EINVAL).
+ */
+export const plainFieldProblem = (field: 'username' | 'password', value: string): string | undefined =>
+  value.length === 0 || Buffer.byteLength(value) > 255 ? `A PLAIN ${field} is 1 to 255 bytes.` : undefined;
+
+const plainCredentialsProblem = ({ username, password }: { username: string; password: string }): string | undefined =>
+  plainFieldProblem('username', username) ?? plainFieldProblem('password', password);
+
+/** Why `key` cannot be the CURVE key `what` names, or undefined when it can; a typo is named before libzmq refuses it with EINVAL. */
+export function curveKeyProblem(what: string, key: unknown): string | undefined {
+  if (isZ85Key(key)) return undefined;
+  const wrong = typeof key !== 'string' ? `not ${JSON.stringify(key)}` : key.length !== 40 ? `not ${key.length}` : `"${[...key].find((char) => !isZ85Digit(char))}" is not a Z85 character`;
+  return `${what} must be a CURVE key in Z85: 40 characters (${wrong}), as zmq_curve_keypair or zmq.curveKeyPair() write them.`;
 }
 
 const isCredentials = (value: unknown): boolean => typeof (value as { username?: unknown })?.username === 'string' && typeof (value as { password?: unknown })?.password === 'string';

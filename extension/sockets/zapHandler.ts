@@ -81,4 +81,7 @@ export function z85Encode(bytes: Uint8Array): string {
 }
 
 /** Whether `key` looks like a Z85 CURVE key, so a typo is named before libzmq refuses it with EINVAL. */
-export const isZ85Key = (key: unknown): key is string => typeof key === 'string' && key.length === 40 && [...key].every((char) => Z85_DIGITS.includes(char));
+export const isZ85Key = (key: unknown): key is string => typeof key === 'string' && key.length === 40 && [...key].every(isZ85Digit);
+
+/** Whether the single character `char` is one of Z85's 85 digits. */
+export const isZ85Digit = (char: string): boolean => char.length === 1 && Z85_DIGITS.includes(char);

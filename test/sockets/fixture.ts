@@ -1,10 +1,11 @@
 // UserSockets whose sniffers are plain Sniffers feeding a CaptureStore, as the runtime's would,
 // plus the test's own peer sockets, all closed after each test. Shared by the sockets tests.
+import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
 import { CaptureStore } from '../../extension/inspector/store';
 import { Sniffer } from '../../extension/sniffer/sniffer';
 import type { SnifferEvent } from '../../extension/sniffer/types';
-import { UserSockets, type SnifferFront, type UserSocketHooks } from '../../extension/sockets/userSockets';
+import { UserSockets, type SnifferFront, type UserSocketHooks, type UserSocketInfo } from '../../extension/sockets/userSockets';
 
 export interface UserSocketsFixture {
   readonly store: CaptureStore;
@@ -68,4 +69,17 @@ export async function eventually<T>(what: string, probe: () => T | undefined, tr
 export function newestMessage(store: CaptureStore): number | undefined {
   for (let seq = store.endSeq - 1; seq >= store.firstSeq; seq -= 1) if (store.kindOf(seq) === 'message') return seq;
   return undefined;
+}
+
+/** Where a bound user socket's peers connect: its sniffer's endpoint. */
+export const endpointOf = (info: UserSocketInfo): string => info.label.replace(/^bind /, '');
+
+/** REQ → REP through both user sockets: the request arrives, the reply comes back. */
+export async function roundTrip(sockets: UserSockets, client: UserSocketInfo, server: UserSocketInfo): Promise<void> {
+  await sockets.send(client.id, [Buffer.from('knock')]);
+  const request = await eventually('the request at the server', () => sockets.received(server.id)[0]);
+  assert.deepEqual(request.map(String), ['knock']);
+  await sockets.send(server.id, [Buffer.from('come in')]);
+  const reply = await eventually('the reply at the client', () => sockets.received(client.id)[0]);
+  assert.deepEqual(reply.map(String), ['come in']);
 }

@@ -4,20 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
 import type { CommandEvent } from '../../extension/zmtp/types';
 import { PASSWORD_MASK } from '../../extension/zmtp/plain';
-import type { UserSocketInfo, UserSockets } from '../../extension/sockets/userSockets';
-import { eventually, userSocketsFixture, type UserSocketsFixture } from './fixture';
-
-const endpointOf = (info: UserSocketInfo) => info.label.replace(/^bind /, '');
-
-/** REQ → REP through both user sockets: the request arrives, the reply comes back. */
-async function roundTrip(sockets: UserSockets, client: UserSocketInfo, server: UserSocketInfo): Promise<void> {
-  await sockets.send(client.id, [Buffer.from('knock')]);
-  const request = await eventually('the request at the server', () => sockets.received(server.id)[0]);
-  assert.deepEqual(request.map(String), ['knock']);
-  await sockets.send(server.id, [Buffer.from('come in')]);
-  const reply = await eventually('the reply at the client', () => sockets.received(client.id)[0]);
-  assert.deepEqual(reply.map(String), ['come in']);
-}
+import { endpointOf, roundTrip, userSocketsFixture, type UserSocketsFixture } from './fixture';
 
 describe('UserSockets with PLAIN and CURVE', function () {
   this.timeout(20_000);
@@ -79,6 +66,16 @@ describe('UserSockets with PLAIN and CURVE', function () {
   it('says what is wrong with PLAIN options instead of failing in libzmq', async () => {
     await assert.rejects(fixture.sockets.create({ type: 'REQ', connect: 'tcp://127.0.0.1:9', options: { plain: { username: 'a' } as never } }), /"plain" takes \{ "username"/);
     await assert.rejects(fixture.sockets.create({ type: 'REP', bind: 'tcp://127.0.0.1:0', options: { plain: users[0], curve: { serverKey: 'x' } } }), /one security mechanism/);
+    // libzmq would refuse an empty one with EINVAL, or a client quietly fall back to NULL.
+    await assert.rejects(fixture.sockets.create({ type: 'REQ', connect: 'tcp://127.0.0.1:9', options: { plain: { username: '', password: 'pw' } } }), /A PLAIN username is 1 to 255 bytes/);
+    await assert.rejects(fixture.sockets.create({ type: 'REP', bind: 'tcp://127.0.0.1:0', options: { plain: { server: true, users: [{ username: 'admin', password: 'x'.repeat(256) }] } } }), /A PLAIN password is 1 to 255 bytes/);
+    assert.deepEqual(fixture.sockets.list(), []);
+  });
+
+  it('says which CURVE key is wrong and how', async () => {
+    const keys = zmq.curveKeyPair();
+    await assert.rejects(fixture.sockets.create({ type: 'REP', bind: 'tcp://127.0.0.1:0', options: { curve: { server: true, secretKey: keys.secretKey, clients: [keys.publicKey, `${keys.publicKey.slice(0, 39)}~`] } } }), /Each of "clients" must be a CURVE key in Z85: 40 characters \("~" is not a Z85 character\)/);
+    await assert.rejects(fixture.sockets.create({ type: 'REP', bind: 'tcp://127.0.0.1:0', options: { curve: { server: true, secretKey: keys.secretKey.slice(1) } } }), /"secretKey" must be a CURVE key in Z85: 40 characters \(not 39\)/);
     assert.deepEqual(fixture.sockets.list(), []);
   });
 });

@@ -36,6 +36,14 @@ describe('UserSockets', () => {
     await sockets.send(info.id, [Buffer.from('after the reply')]);
   });
 
+  it('a relaxed REQ may send again before the reply arrives', async () => {
+    const { rep, endpoint } = await boundReply();
+    const info = await sockets.create({ type: 'REQ', connect: endpoint, options: { relaxed: true } });
+    await sockets.send(info.id, [Buffer.from('first')]);
+    await sockets.send(info.id, [Buffer.from('second')]);
+    assert.deepEqual((await rep.receive()).map(String), ['first']);
+  });
+
   it('a bound PUB behind its sniffer reaches a SUB that connects to the endpoint asked for', async () => {
     const info = await sockets.create({ type: 'PUB', bind: 'tcp://127.0.0.1:0' });
     const port = /:(\d+)$/.exec(info.label)?.[1];
@@ -59,6 +67,14 @@ describe('UserSockets', () => {
     await assert.rejects(sockets.send('nope', [Buffer.from('x')]), /no open socket "nope"/);
     await assert.rejects(sockets.create({ type: 'REQ' }), /exactly one of "bind" or "connect"/);
     await assert.rejects(sockets.create({ type: 'PUB', connect: endpoint, options: { routingId: 'x' } }), /takes no routing id/);
+  });
+
+  it('refuses heartbeat times that are not whole milliseconds from 10 to an hour, saying what it got', async () => {
+    const { endpoint } = await boundReply();
+    await assert.rejects(sockets.create({ type: 'DEALER', connect: endpoint, options: { heartbeatIntervalMs: 2.5 } }), /"heartbeatIntervalMs" must be a whole number of milliseconds from 10 to 3600000 \(an hour\), not 2\.5/);
+    await assert.rejects(sockets.create({ type: 'DEALER', connect: endpoint, options: { heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 0 } }), /"heartbeatTimeoutMs" must be .*, not 0\./);
+    await assert.rejects(sockets.create({ type: 'DEALER', connect: endpoint, options: { heartbeatIntervalMs: '1000' as never } }), /not "1000"/);
+    assert.deepEqual(sockets.list(), [], 'nothing was opened');
   });
 
   it('refuses an endpoint the relay cannot use, leaving nothing open', async () => {
