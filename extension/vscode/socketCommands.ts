@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
 import { COMPOSE_FORMATS, type ComposeFormat } from '../sockets/compose';
 import { ComposeFeed } from '../sockets/composeFeed';
+import { promptSocketOptions, type OptionsAsker } from '../sockets/socketOptionsPrompt';
 import { isUserSocketType, USER_SOCKET_TYPES } from '../sockets/socketTypes';
 import { UserSockets, type UserSocketOptions, type UserSocketSpec } from '../sockets/userSockets';
 import { CommandArgumentError } from './commandArgs';
@@ -34,24 +35,33 @@ export function parseNewSocketArgs(value: unknown): UserSocketSpec | undefined {
   return { type: value.type, bind: value.bind as string | undefined, connect: value.connect as string | undefined, options: value.options as UserSocketOptions | undefined };
 }
 
-async function promptNewSocket(): Promise<UserSocketSpec | undefined> {
-  const type = await vscode.window.showQuickPick([...USER_SOCKET_TYPES], { title: 'ZeroMQ: New Socket (1/3)', placeHolder: 'Socket type' });
+/** The palette's quick picks and input boxes for the options step. */
+const optionsAsker: OptionsAsker = {
+  pick: async (title, placeHolder, items) => vscode.window.showQuickPick(items, { title, placeHolder }),
+  // Keys and passwords are often copied from elsewhere: switching windows must not close the box.
+  input: async ({ validate, ...request }) => vscode.window.showInputBox({ ...request, ignoreFocusOut: true, validateInput: validate }),
+};
+
+async function promptNewSocket(): Promise<{ spec: UserSocketSpec; generatedServerKey?: string } | undefined> {
+  const type = await vscode.window.showQuickPick([...USER_SOCKET_TYPES], { title: 'ZeroMQ: New Socket (1/4)', placeHolder: 'Socket type' });
   if (!isUserSocketType(type)) return undefined;
-  const mode = await vscode.window.showQuickPick(['connect', 'bind'], { title: 'ZeroMQ: New Socket (2/3)', placeHolder: 'Connect to a peer, or bind for peers to connect to?' });
+  const mode = await vscode.window.showQuickPick(['connect', 'bind'], { title: 'ZeroMQ: New Socket (2/4)', placeHolder: 'Connect to a peer, or bind for peers to connect to?' });
   if (mode !== 'connect' && mode !== 'bind') return undefined;
   const endpoint = await vscode.window.showInputBox({
-    title: 'ZeroMQ: New Socket (3/3)',
+    title: 'ZeroMQ: New Socket (3/4)',
     prompt: mode === 'connect' ? 'Endpoint to connect to (a sniffer sits in front of it)' : 'Endpoint peers connect to (the sniffer listens there)',
     value: mode === 'connect' ? 'tcp://127.0.0.1:5555' : 'tcp://127.0.0.1:0',
   });
   if (!endpoint) return undefined;
-  const options: UserSocketOptions = {};
+  const subscribed: UserSocketOptions = {};
   if (type === 'SUB') {
     const topics = await vscode.window.showInputBox({ title: 'Subscriptions', prompt: 'Topic prefixes, comma separated (empty: everything)', value: '' });
     if (topics === undefined) return undefined;
-    options.subscriptions = topics === '' ? [''] : topics.split(',').map((topic) => topic.trim());
+    subscribed.subscriptions = topics === '' ? [''] : topics.split(',').map((topic) => topic.trim());
   }
-  return { type, [mode]: endpoint, options };
+  const prompted = await promptSocketOptions(type, optionsAsker, subscribed);
+  if (!prompted) return undefined;
+  return { spec: { type, [mode]: endpoint, options: prompted.options }, generatedServerKey: prompted.generatedServerKey };
 }
 
 /** The user's sockets and the inspector's compose area over them. */
@@ -100,11 +110,17 @@ export function registerSocketCommands(services: Services, { sockets, feed }: Us
 
   const newSocket = async (args: unknown): Promise<string | undefined> => {
     try {
-      const spec = parseNewSocketArgs(args) ?? (await promptNewSocket());
-      if (!spec) return undefined;
-      const info = await sockets.create(spec);
+      const given = parseNewSocketArgs(args);
+      const prompted = given ? { spec: given } : await promptNewSocket();
+      if (!prompted) return undefined;
+      const info = await sockets.create(prompted.spec);
       services.log.info(`Socket ${info.id}: ${info.type} ${info.label}`);
       if (args === undefined) services.notifier.info(`${info.type} socket ${info.id} is open (${info.label}); send from the inspector's compose area or ZeroMQ: Send Message.`, [{ title: 'Open Inspector', run: () => services.inspector.show() }]);
+      const { generatedServerKey } = prompted;
+      if (generatedServerKey) {
+        // The public half only: clients need it as their server key; the secret stays in the socket.
+        services.notifier.info(`CURVE server ${info.id}'s public key (clients connect with it as their server key): ${generatedServerKey}`, [{ title: 'Copy', run: () => vscode.env.clipboard.writeText(generatedServerKey) }]);
+      }
       return info.id;
     } catch (error) {
       services.notifier.error('Could not create the socket', error);
