@@ -62,3 +62,17 @@ export async function answerQuickInput(page, title, text, { pick = false, timeou
   }
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Waits until `predicate(arg)`, run inside `frame`, returns something truthy, and returns it.
+ * On timeout the error names `what` and, via `describe(frame)`, what the frame shows instead.
+ */
+export async function waitInFrame(frame, what, predicate, arg, { timeoutMs = defaultTimeoutMs, describe } = {}) {
+  try {
+    const handle = await frame.waitForFunction(predicate, arg, { timeout: timeoutMs, polling: 100 });
+    return await handle.jsonValue();
+  } catch (error) {
+    const shown = describe ? await Promise.resolve(describe(frame)).catch((problem) => `(could not read the frame: ${problem.message})`) : '';
+    throw new Error(`waited ${timeoutMs} ms for ${what}: ${error.message.split('\n')[0]}${shown ? `\nthe frame shows: ${shown}` : ''}`);
+  }
+}
