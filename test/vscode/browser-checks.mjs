@@ -193,6 +193,9 @@ async function thenStopAll(page, steps) {
   try {
     await steps();
   } catch (error) {
+    const failureScreenshot = join(artifactsDir, 'stepping-failure.png');
+    mkdirSync(artifactsDir, { recursive: true });
+    await page.screenshot({ path: failureScreenshot }).then(() => console.log(`      screenshot at the failure: ${failureScreenshot}`), () => {});
     await page.keyboard.press('Escape');
     await cleanUp(paletteTitle('zmqInspector.removeAllBreakpoints'));
     await cleanUp(paletteTitle('zmqInspector.continueTraffic'));

@@ -7,7 +7,12 @@ const defaultTimeoutMs = 15_000;
 export async function runCommandFromPalette(page, title, timeoutMs = defaultTimeoutMs) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  try {
+    await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (error) {
+    const focused = await page.evaluate(() => `${document.activeElement?.tagName}.${document.activeElement?.className}`).catch(() => '?');
+    throw new Error(`F1 did not open the command palette to run "${title}" (the focus was on ${focused}): ${error.message.split('\n')[0]}`);
+  }
   await input.fill(`>${title}`);
   // Enter runs the highlighted entry, so wait until the highlight is on the wanted command.
   const highlighted = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
