@@ -7,6 +7,7 @@ import type { CommandEvent, Direction, GreetingEvent, MessageEvent, ZmtpEvent } 
 import { ByteArena } from './byteArena';
 import { buildDetail, type StoredFrame } from './details';
 import { previewLine, visibleText } from './preview';
+import { framePart, framesPreview } from '../zmtp/preview';
 import { PREVIEW_BYTES, RowColumns } from './rowColumns';
 import { type Connection, Topology } from './topology';
 import { FilteredView, type ViewHost } from './view';
@@ -519,26 +520,6 @@ export class CaptureStore implements ViewHost {
   get retainedBytes(): number {
     return this.columns.bytes + this.arena.allocatedBytes + this.objectBytes;
   }
-}
-
-/** One frame's part of a message preview: ∅ for an empty frame, else its first `count` bytes (marked when cut). */
-function framePart(body: Uint8Array, count: number, size: number): string {
-  return size === 0 ? '∅' : previewLine(body, count, size);
-}
-
-/**
- * "∅ · Hello": the frames of a message within `maxBytes`, each counted as one byte more than its
- * body (as in the stored preview), so a message of many empty frames still has a short preview.
- */
-export function framesPreview(frames: readonly StoredFrame[], maxBytes: number): string {
-  const parts: string[] = [];
-  let room = maxBytes;
-  for (let i = 0; i < frames.length && room > 1; i++) {
-    const count = Math.min(frames[i].body.length, room - 1);
-    parts.push(framePart(frames[i].body, count, frames[i].size));
-    room -= 1 + count;
-  }
-  return parts.join(' · ');
 }
 
 /** The same from a row's stored preview bytes: per frame a length byte (bit 7: cut) and the first bytes. */

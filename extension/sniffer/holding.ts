@@ -3,14 +3,14 @@
 // decides how far forwarding may go.
 import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import { ConnectionDecoder } from '../zmtp/connectionDecoder';
-import { previewBytes } from '../zmtp/preview';
+import { framesPreview } from '../zmtp/preview';
 import type { CommandEvent, Direction, MessageEvent, ZmtpEvent } from '../zmtp/types';
 import { DirectionGate, MAX_FRAME_ENDS, type DirectionGateIo, type GateLimits, type GateUnit, type HeldSummary, type StepUnit } from './holdGate';
 import type { ConnectionGate, GateIo, HoldEvent } from './types';
 
 /** Bytes of each frame the lookahead keeps: enough for topics and payload expressions, bounded. */
 const LOOKAHEAD_RETAIN_BYTES = 64 * 1024;
-const PREVIEW_BYTES = 32;
+const PREVIEW_BYTES = 48;
 
 export interface HoldingSettings {
   conn: number;
@@ -134,11 +134,10 @@ export class ConnectionHolding implements ConnectionGate {
         return;
       }
       case 'message': {
-        const first = event.frames[0];
-        const preview = first === undefined ? undefined : previewBytes(first.body, PREVIEW_BYTES);
         const unit = this.unit(event.offset, decodedTo, 'message', {
           frames: event.frames.length + (event.omittedFrames ?? 0),
-          preview: preview === undefined ? undefined : 'text' in preview ? preview.text : preview.hex,
+          // As the message list shows it ("∅ · Hello server"), so a held REQ's text is not hidden behind its empty delimiter.
+          preview: event.frames.length === 0 ? undefined : framesPreview(event.frames, PREVIEW_BYTES),
         });
         unit.frameEnds = frameEnds.splice(0);
         unit.breakpoint = this.evaluate(dir, event);

@@ -113,6 +113,19 @@ describe('Sniffer step mode with real zeromq peers', () => {
     assert.ok(queued.length > 0 && Math.max(...(queued as number[])) === messages.length, `queued reports ${JSON.stringify(queued)}`);
   });
 
+  it('previews a held message as the message list does, every frame, so a REQ shows its text behind the delimiter', async () => {
+    const rep = new zmq.Reply({ receiveTimeout: RECEIVE_TIMEOUT_MS });
+    const sniffer = await sniff(rep);
+    const req = connect(new zmq.Request({ receiveTimeout: RECEIVE_TIMEOUT_MS }), sniffer);
+    await waitUntil(() => readyCount() >= 2, 'both READY commands');
+    sniffer.hold();
+    await req.send(['Hello', 'server']);
+    await waitUntil(() => heldMessages(sniffer) === 1, 'the request held');
+    assert.deepEqual(sniffer.pending()[0].messages.map(({ frames, preview }) => [frames, preview]), [[3, '∅ · Hello · server']]);
+    sniffer.continue();
+    assert.deepEqual((await rep.receive()).map(String), ['Hello', 'server']);
+  });
+
   it('continue releases everything held, in order', async () => {
     const { pull, sniffer, push } = await pushPull();
     sniffer.hold();

@@ -178,7 +178,7 @@ describe('Webview step mode (Chromium, real sniffer)', function () {
       assert.deepEqual(await received(), ['tick 1']);
       const hit = page().locator('.held-message.held-hit');
       await harness.until('the hit highlight', async () => (await hit.count()) === 1);
-      assert.equal(await hit.locator('.held-preview').textContent(), 'order 7');
+      assert.equal(await hit.locator('.held-preview').textContent(), 'order 7 · qty 2', 'the preview shows every frame, as the message list does');
       assert.equal(await hit.locator('.held-condition').textContent(), 'Breakpoint orders: topic:order dir:c2s');
       assert.equal(await hit.getAttribute('aria-current'), 'true');
       assert.match((await hit.locator('.held-facts').textContent()) ?? '', /^message · 2 frames · /);
