@@ -319,9 +319,10 @@ export const browserChecks = [
         // Run alone in a fresh window, the palette offers the extension's commands only once it has loaded.
         await page.locator('.activitybar .action-item a[aria-label^="ZeroMQ"]').waitFor({ timeout: extensionLoadTimeoutMs });
         await runFromPalette(page, paletteTitle('zmqInspector.newSocket'));
-        await answerQuickInput(page, 'New Socket (1/3)', 'PUSH', { pick: true });
-        await answerQuickInput(page, 'New Socket (2/3)', 'connect', { pick: true });
-        await answerQuickInput(page, 'New Socket (3/3)', endpoint);
+        await answerQuickInput(page, 'New Socket (1/4)', 'PUSH', { pick: true });
+        await answerQuickInput(page, 'New Socket (2/4)', 'connect', { pick: true });
+        await answerQuickInput(page, 'New Socket (3/4)', endpoint);
+        await answerQuickInput(page, 'New Socket (4/4)', 'No options (create now)', { pick: true });
 
         await runFromPalette(page, paletteTitle('zmqInspector.openInspector'));
         const label = `PUSH connect ${endpoint}`;
@@ -348,7 +349,7 @@ export const browserChecks = [
         console.log(`      screenshot: ${composeScreenshot}`);
         // The compose area's own New Socket… asks the host, which opens the same quick picks.
         await frame.getByRole('button', { name: 'New Socket…', exact: true }).click({ timeout: uiTimeoutMs });
-        await page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Socket (1/3)' }).waitFor({ state: 'visible', timeout: uiTimeoutMs });
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Socket (1/4)' }).waitFor({ state: 'visible', timeout: uiTimeoutMs });
         await page.keyboard.press('Escape');
       } finally {
         pull.close();
