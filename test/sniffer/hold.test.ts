@@ -8,10 +8,8 @@ import { Sniffer, type SnifferOptions } from '../../extension/sniffer/sniffer';
 import type { HoldEvent, SnifferEvent } from '../../extension/sniffer/types';
 import { digestOf, StreamDigest } from '../support/hashing';
 import { waitUntil } from '../support/rawPeers';
+import { commandsSeen as commandsIn, connectThrough, nothingArrives, QUIET_MS, RECEIVE_TIMEOUT_MS } from '../support/heldTraffic';
 
-const RECEIVE_TIMEOUT_MS = 10_000;
-/** How long a receiver listens to make sure nothing was let through. */
-const QUIET_MS = 300;
 
 describe('Sniffer step mode with real zeromq peers', () => {
   const sockets: zmq.Socket[] = [];
@@ -46,21 +44,12 @@ describe('Sniffer step mode with real zeromq peers', () => {
     return sniffer;
   }
 
-  function connect<S extends zmq.Socket>(client: S, sniffer: Sniffer): S {
-    sockets.push(client);
-    client.connect(sniffer.listenEndpoint);
-    return client;
-  }
+  const connect = <S extends zmq.Socket>(client: S, sniffer: Sniffer): S => connectThrough(sockets, client, sniffer);
 
-  const commandsSeen = (name: string) => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === name).length;
+  const commandsSeen = (name: string) => commandsIn(events, name);
   const readyCount = () => commandsSeen('READY');
   const heldMessages = (sniffer: Sniffer) => sniffer.pending().reduce((sum, entry) => sum + entry.messages.filter((message) => message.kind === 'message').length, 0);
 
-  async function nothingArrives(receiver: zmq.Pull | zmq.Subscriber): Promise<void> {
-    receiver.receiveTimeout = QUIET_MS;
-    await assert.rejects(receiver.receive(), (error: Error & { code?: string }) => error.code === 'EAGAIN', 'a held message reached the receiver');
-    receiver.receiveTimeout = RECEIVE_TIMEOUT_MS;
-  }
 
   /** PUSH → sniffer → PULL, handshake done. */
   async function pushPull(socketOptions: { heartbeatInterval?: number; heartbeatTimeToLive?: number; heartbeatTimeout?: number } = {}): Promise<{ pull: zmq.Pull; sniffer: Sniffer; push: zmq.Push }> {

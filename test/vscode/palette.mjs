@@ -1,5 +1,6 @@
 // Drives the workbench the way a person does: the command palette and what appears in webviews.
 import { delay } from './launch.mjs';
+/* global document -- used only inside functions that run in the browser page */
 
 const defaultTimeoutMs = 15_000;
 

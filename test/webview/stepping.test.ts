@@ -11,12 +11,10 @@ import type { SnifferEvent } from '../../extension/sniffer/types';
 import { TrafficControl } from '../../extension/stepping/trafficControl';
 import { waitUntil } from '../support/rawPeers';
 import { WebviewHarness } from './harness';
+import { nothingArrives as nothingReaches, RECEIVE_TIMEOUT_MS } from '../support/heldTraffic';
 
 /** Shorter than the sniffer's preview limit, so it shows whole. */
 const HOSTILE = '<img src=x onerror=__pwned=1>';
-const RECEIVE_TIMEOUT_MS = 10_000;
-/** How long the PULL listens to make sure a held message was not let through. */
-const QUIET_MS = 300;
 
 describe('Webview step mode (Chromium, real sniffer)', function () {
   this.timeout(60_000);
@@ -70,11 +68,7 @@ describe('Webview step mode (Chromium, real sniffer)', function () {
   const previews = () => page().locator('.held .held-preview').allTextContents();
   const posted = (action: string) => harness.fromWebview.filter((message) => JSON.stringify(message) === JSON.stringify({ type: 'traffic', action }));
 
-  async function nothingArrives(): Promise<void> {
-    pull.receiveTimeout = QUIET_MS;
-    await assert.rejects(pull.receive(), (error: Error & { code?: string }) => error.code === 'EAGAIN', 'a held message reached the PULL');
-    pull.receiveTimeout = RECEIVE_TIMEOUT_MS;
-  }
+  const nothingArrives = () => nothingReaches(pull);
   const received = async () => (await pull.receive()).map(String);
   const heldAtSniffer = () => sniffer.pending().reduce((sum, queue) => sum + queue.messages.length, 0);
 
