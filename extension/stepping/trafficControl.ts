@@ -54,6 +54,8 @@ export class TrafficControl implements SteppingFeed {
   private readonly stoppedBy = new Map<string, { offset: number; breakpoint: string }>();
   private heldSequence = 0;
   private holdAll: { holdCommands: boolean } | undefined;
+  /** Connections paused one by one: Continue on one of them has something to end even before a message waits. */
+  private readonly heldConnections = new Set<string>();
   private hit: BreakpointHitInfo | undefined;
   private enabled = true;
   private cached: { version: number; state: SteppingState } | undefined;
@@ -96,6 +98,7 @@ export class TrafficControl implements SteppingFeed {
     return () => {
       if (this.sniffers.get(sourceId) !== entry) return;
       this.sniffers.delete(sourceId);
+      for (const conn of this.heldConnections) if (this.sourceOf(conn) === sourceId) this.heldConnections.delete(conn);
       if (this.hit && this.sourceOf(this.hit.conn) === sourceId) this.hit = undefined;
       this.changed();
     };
@@ -110,6 +113,8 @@ export class TrafficControl implements SteppingFeed {
     } else {
       const { sniffer, id } = this.connection(conn);
       this.refusedBySniffer(() => sniffer.hold({ conn: id, holdCommands }));
+      // Bounded like the sniffers' connections; a closed connection's entry goes with its sniffer.
+      if (this.heldConnections.size < MAX_QUEUES_TRACKED) this.heldConnections.add(conn);
     }
     this.changed();
   }
@@ -136,10 +141,12 @@ export class TrafficControl implements SteppingFeed {
   continue(conn?: string): void {
     if (conn === undefined) {
       this.holdAll = undefined;
+      this.heldConnections.clear();
       for (const { sniffer } of this.sniffers.values()) sniffer.continue();
     } else {
       const { sniffer, id } = this.connection(conn);
       this.refusedBySniffer(() => sniffer.continue({ conn: id }));
+      this.heldConnections.delete(conn);
     }
     this.changed();
   }
@@ -156,7 +163,7 @@ export class TrafficControl implements SteppingFeed {
         case 'stepFrame':
           return this.step(conn, action === 'stepFrame' ? 'frame' : 'message') ? undefined : NOTHING_HELD;
         case 'continue': {
-          const anything = this.holdingAll || this.heldCount() > 0;
+          const anything = this.holdingAll || (conn === undefined ? this.heldConnections.size > 0 : this.heldConnections.has(conn)) || this.heldCount() > 0;
           this.continue(conn);
           return anything ? undefined : 'Nothing is held, so there is nothing to continue.';
         }

@@ -40,6 +40,12 @@ export function parseTrafficArgs(value: unknown, command: string, allowUnit: boo
   return { conn: record.conn as string | undefined, unit: record.unit as TrafficArgs['unit'] };
 }
 
+/** The connection key of a ZeroMQ view connection node (what its context menu passes), if it is one. */
+function treeConnection(value: unknown): string | undefined {
+  const connection = (value as { reveal?: { connection?: unknown } } | null | undefined)?.reveal?.connection;
+  return typeof connection === 'string' ? connection : undefined;
+}
+
 /** Carries out one traffic action; true when it did something, else the user is told why not. */
 function act(services: Services, action: TrafficAction, conn: string | undefined): boolean {
   const refusal = services.stepping.act(action, conn);
@@ -59,7 +65,8 @@ export function registerStepCommands(services: Services): vscode.Disposable[] {
   const command = (name: string, allowUnit: boolean, run: (args: TrafficArgs) => boolean) =>
     vscode.commands.registerCommand(name, (raw: unknown) => {
       try {
-        return run(parseTrafficArgs(raw, name, allowUnit));
+        const fromTree = treeConnection(raw);
+        return run(fromTree !== undefined ? { conn: fromTree } : parseTrafficArgs(raw, name, allowUnit));
       } catch (error) {
         services.notifier.error(`The command ${name} failed`, error);
         return false;

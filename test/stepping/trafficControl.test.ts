@@ -246,6 +246,16 @@ describe('TrafficControl over step-mode sniffers', () => {
     assert.equal(control.state().heldCount, 0);
   });
 
+  it('a connection paused on its own holds only it, and Continue ends that pause even before a message waits', async () => {
+    const { pull, push } = await pushPull('one');
+    assert.equal(control.act('hold', 'one#1'), undefined);
+    assert.equal(control.holdingAll, false);
+    assert.equal(control.act('continue', 'one#1'), undefined, 'Continue on a paused connection with nothing waiting yet was refused');
+    await push.send('after the pause');
+    assert.deepEqual((await pull.receive()).map(String), ['after the pause']);
+    assert.match(control.act('continue', 'one#1') ?? '', /Nothing is held/, 'a second Continue has nothing left to end');
+  });
+
   it('refuses in words: unknown connections, stopped sniffers, and nothing to step or continue', async () => {
     assert.equal(control.act('step'), NOTHING_HELD);
     assert.equal(control.act('stepFrame'), NOTHING_HELD);

@@ -141,4 +141,36 @@ describe('Step mode', () => {
     assert.equal(run.state, 'finished', `outcome: ${run.outcome?.summary}`);
     assert.equal(api.stepping.state().hit, undefined);
   });
+
+  it('Pause / Step / Continue on a connection of the ZeroMQ view act on that connection only', async function () {
+    this.timeout(60_000);
+    const key = await vscode.commands.executeCommand<string | undefined>('zmqInspector.runExampleHello', { count: 0, rate: 20 });
+    assert.ok(key, 'the example did not start');
+    try {
+      const connection = await waitFor('the hello connection in the ZeroMQ view', () => connectionNodeOf(api, key));
+      assert.equal(await vscode.commands.executeCommand<boolean>('zmqInspector.pauseTraffic', connection), true);
+      assert.equal(api.stepping.holdingAll, false, 'a Pause on one connection held everything');
+      await waitFor('a message held on that connection', () => api.stepping.state().queues.find((queue) => queue.conn === connection.reveal?.connection && queue.messages.length > 0));
+      const before = messageRows(api, key).length;
+      await delay(QUIET_MS);
+      assert.equal(messageRows(api, key).length, before, 'messages crossed a held connection');
+      assert.equal(await vscode.commands.executeCommand<boolean>('zmqInspector.stepTraffic', connection), true);
+      await waitFor('the stepped message in the store', () => (messageRows(api, key).length === before + 1 ? true : undefined));
+      assert.equal(await vscode.commands.executeCommand<boolean>('zmqInspector.continueTraffic', connection), true);
+      await waitFor('traffic flowing again', () => (messageRows(api, key).length > before + 3 ? true : undefined));
+    } finally {
+      await vscode.commands.executeCommand('zmqInspector.stopAll');
+    }
+  });
 });
+
+/** The first connection node under the run `runKey` in the ZeroMQ view, as its context menu passes it. */
+function connectionNodeOf(api: ZmqInspectorApi, runKey: string) {
+  const runNode = api.tree.getChildren().find((node) => node.runKey === runKey);
+  if (!runNode) return undefined;
+  for (const snifferNode of api.tree.getChildren(runNode)) {
+    const connection = api.tree.getChildren(snifferNode).find((node) => api.tree.getTreeItem(node).contextValue === 'connection');
+    if (connection) return connection;
+  }
+  return undefined;
+}
