@@ -151,6 +151,13 @@ export class TrafficControl implements SteppingFeed {
     this.changed();
   }
 
+  /** How the inspector's rows name a connection key ("hello #1"); the key itself for a sniffer no longer attached. */
+  labelOf(conn: string): string {
+    const hash = conn.lastIndexOf('#');
+    const attached = hash > 0 ? this.sniffers.get(conn.slice(0, hash)) : undefined;
+    return attached ? connectionLabel(attached.name, Number(conn.slice(hash + 1))) : conn;
+  }
+
   /** A button or command; returns why nothing was done, in words for the user. */
   act(action: TrafficAction, conn?: string): string | undefined {
     try {
@@ -205,7 +212,7 @@ export class TrafficControl implements SteppingFeed {
         const conn = `${sourceId}#${pending.conn}`;
         const stoppedBy = this.stoppedBy.get(queueKey(conn, pending.dir));
         const messages = pending.messages.slice(0, MAX_HELD_LISTED).map((summary) => heldMessage(summary, stoppedBy));
-        queues.push({ conn, connLabel: `${name} #${pending.conn}`, dir: pending.dir, messages, omitted: pending.messages.length - messages.length });
+        queues.push({ conn, connLabel: connectionLabel(name, pending.conn), dir: pending.dir, messages, omitted: pending.messages.length - messages.length });
       }
     }
     const state: SteppingState = { available: this.enabled, holdingAll: this.holdingAll, holdCommands: this.holdAll?.holdCommands ?? this.options.holdCommands?.() === true, queues, omittedQueues, heldCount };
@@ -286,4 +293,8 @@ function heldMessage(summary: HeldSummary, stoppedBy: { offset: number; breakpoi
   if (summary.preview !== undefined) message.preview = summary.preview;
   if (stoppedBy?.offset === summary.offset) message.breakpoint = stoppedBy.breakpoint;
   return message;
+}
+
+function connectionLabel(snifferName: string, conn: number): string {
+  return `${snifferName} #${conn}`;
 }

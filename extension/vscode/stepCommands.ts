@@ -90,7 +90,7 @@ export function registerStepCommands(services: Services): vscode.Disposable[] {
   let lastNotice = -Infinity;
   const hitShown = (hit: BreakpointHitInfo, message: HeldMessage) => {
     services.inspector.show();
-    const where = stepping.state().queues.find((queue) => queue.conn === hit.conn)?.connLabel ?? hit.conn;
+    const where = stepping.labelOf(hit.conn);
     const text = `Breakpoint ${hit.condition} (hit ${hit.hits}) held ${describeHeld(message)} on ${where} (${hit.dir === 'c2s' ? 'client → server' : 'server → client'}).`;
     if (Date.now() - lastNotice < HIT_NOTICE_INTERVAL_MS) {
       services.log.info(text);

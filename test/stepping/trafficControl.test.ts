@@ -120,6 +120,7 @@ describe('TrafficControl over step-mode sniffers', () => {
         ['second#1', 'second name #1', 'c2s', ['second 0', 'second 1']],
       ],
     );
+    assert.deepEqual([control.labelOf('second#1'), control.labelOf('gone#3')], ['second name #1', 'gone#3'], 'a notification names the connection as the rows do');
     assert.equal(control.step(), true);
     assert.equal((await second.pull.receive())[0].toString(), 'second 0');
     // "second" stopped again at its next message after the step, so "first" has waited longest now.

@@ -58,7 +58,7 @@ export async function answerQuickInput(page, title, text, { pick = false, timeou
   await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
   await page.locator('.quick-input-widget input[type="text"]').fill(text, { timeout: timeoutMs });
   if (pick) {
-    const highlighted = page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${text}$`) });
+    const highlighted = page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
     try {
       await highlighted.waitFor({ state: 'visible', timeout: timeoutMs });
     } catch {
