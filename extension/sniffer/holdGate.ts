@@ -24,9 +24,18 @@ export interface GateUnit {
   start: number;
   end: number;
   kind: UnitKind;
-  summary: HeldSummary;
-  /** End offsets of the message's frames, for frame steps (bounded; later frames go in one step). */
-  frameEnds: number[];
+  /** Command name (heartbeats may go ahead of a held message). */
+  name?: string;
+  /**
+   * The unit as people see it. Built only when the unit is held or listed, never for units that
+   * are simply forwarded: a message preview costs more than forwarding the message.
+   */
+  summary(): HeldSummary;
+  /**
+   * End offsets of the message's frames before its last, for frame steps (bounded; later frames go
+   * in one step). Read only: units may share one empty list.
+   */
+  frameEnds: readonly number[];
   /** A breakpoint matched: holding starts here. */
   breakpoint?: { id: string; hits: number };
 }
@@ -150,7 +159,7 @@ export class DirectionGate {
   }
 
   pending(): HeldSummary[] {
-    const held = this.units.filter((unit) => unit.end > this.forwarded).map((unit) => ({ ...unit.summary }));
+    const held = this.units.filter((unit) => unit.end > this.forwarded).map((unit) => ({ ...unit.summary() }));
     if (this.arrived > this.completeEnd) held.push(this.partialSummary());
     return held;
   }
@@ -163,7 +172,7 @@ export class DirectionGate {
       const unit = this.units[0];
       if (!this.mayPass(unit)) {
         stopped = true;
-        this.announce(unit, unit.summary, unit.breakpoint ? 'breakpoint' : 'pause');
+        this.announce(unit, unit.summary(), unit.breakpoint ? 'breakpoint' : 'pause');
         this.sendHeartbeatsAhead();
         break;
       }
@@ -228,7 +237,7 @@ export class DirectionGate {
     if (this.holdCommands || head === undefined || this.forwarded !== head.start) return;
     for (let i = 1; i < this.units.length; i++) {
       const unit = this.units[i];
-      if (unit.kind !== 'command' || !HEARTBEATS.has(unit.summary.name ?? '') || unit.breakpoint) continue;
+      if (unit.kind !== 'command' || !HEARTBEATS.has(unit.name ?? '') || unit.breakpoint) continue;
       this.bytes.sendAhead(unit.start, unit.end, this.io.forward);
       this.units.splice(i--, 1);
     }

@@ -121,12 +121,12 @@ export class ConnectionHolding implements ConnectionGate {
         return;
       case 'greeting': {
         const end = Math.max(decodedTo, event.offset + event.length);
-        gate.addUnit(this.unit(event.offset, end, 'greeting', { name: `ZMTP ${event.version} ${event.mechanism}` }));
+        gate.addUnit(new LookaheadUnit(event.offset, end, 'greeting', `ZMTP ${event.version} ${event.mechanism}`, undefined));
         frameEnds.length = 0;
         return;
       }
       case 'command': {
-        const unit = this.unit(event.offset, decodedTo, 'command', { name: event.name });
+        const unit = new LookaheadUnit(event.offset, decodedTo, 'command', event.name, undefined);
         unit.breakpoint = this.evaluate(dir, event);
         gate.addUnit(unit);
         // A command between a message's frames leaves the message's frame list alone.
@@ -134,12 +134,10 @@ export class ConnectionHolding implements ConnectionGate {
         return;
       }
       case 'message': {
-        const unit = this.unit(event.offset, decodedTo, 'message', {
-          frames: event.frames.length + (event.omittedFrames ?? 0),
-          // As the message list shows it ("∅ · Hello server"), so a held REQ's text is not hidden behind its empty delimiter.
-          preview: event.frames.length === 0 ? undefined : framesPreview(event.frames, PREVIEW_BYTES),
-        });
-        unit.frameEnds = frameEnds.splice(0);
+        const unit = new LookaheadUnit(event.offset, decodedTo, 'message', undefined, event);
+        // The last frame ends with the message, where a frame step goes anyway: a single-frame message needs no list.
+        if (frameEnds[frameEnds.length - 1] === decodedTo) frameEnds.pop();
+        if (frameEnds.length > 0) unit.frameEnds = frameEnds.splice(0);
         unit.breakpoint = this.evaluate(dir, event);
         gate.addUnit(unit);
         return;
@@ -150,12 +148,44 @@ export class ConnectionHolding implements ConnectionGate {
   /** The breakpoint this command or message hits, if any. */
   private evaluate(dir: Direction, event: MessageEvent | CommandEvent): GateUnit['breakpoint'] {
     const { breakpoints, conn, sniffer } = this.settings;
-    return breakpoints?.evaluate({ conn, sniffer, dir, socketType: this.decoder.peer(dir).socketType, event });
+    if (breakpoints === undefined || breakpoints.size === 0) return undefined;
+    return breakpoints.evaluate({ conn, sniffer, dir, socketType: this.decoder.peer(dir).socketType, event });
   }
+}
 
-  private unit(start: number, end: number, kind: GateUnit['kind'], details: Partial<HeldSummary>): GateUnit {
-    const summary: HeldSummary = { offset: start, bytes: end - start, kind };
-    for (const [key, value] of Object.entries(details)) if (value !== undefined) (summary as unknown as Record<string, unknown>)[key] = value;
-    return { start, end, kind, summary, frameEnds: [] };
+const NO_FRAME_ENDS: readonly number[] = Object.freeze([]);
+
+/** A unit the lookahead found. Its summary (a message's preview above all) is built only if the gate asks: when it is held or listed. */
+class LookaheadUnit implements GateUnit {
+  frameEnds = NO_FRAME_ENDS;
+  breakpoint: GateUnit['breakpoint'];
+  private described: HeldSummary | undefined;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly kind: GateUnit['kind'],
+    readonly name: string | undefined,
+    /**
+     * Kept for the summary until it is built. Its frame bodies never change after decoding, and they
+     * are no larger than the unit's own bytes, which the gate keeps anyway until they are forwarded
+     * (a forwarded unit is dropped; a held one was summarized, which lets go of this).
+     */
+    private message: MessageEvent | undefined,
+  ) {}
+
+  summary(): HeldSummary {
+    if (this.described !== undefined) return this.described;
+    const summary: HeldSummary = { offset: this.start, bytes: this.end - this.start, kind: this.kind };
+    if (this.name !== undefined) summary.name = this.name;
+    const message = this.message;
+    if (message !== undefined) {
+      summary.frames = message.frames.length + (message.omittedFrames ?? 0);
+      // As the message list shows it ("∅ · Hello server"), so a held REQ's text is not hidden behind its empty delimiter.
+      if (message.frames.length > 0) summary.preview = framesPreview(message.frames, PREVIEW_BYTES);
+      this.message = undefined;
+    }
+    this.described = summary;
+    return summary;
   }
 }

@@ -79,6 +79,25 @@ describe('Step mode gate byte accounting', () => {
     }
   });
 
+  it('forwards every byte once and in order with multipart messages stepped frame by frame', () => {
+    for (let round = 0; round < 20; round++) {
+      const messages = Array.from({ length: 30 }, () => {
+        const count = randomInt(1, 5);
+        return Buffer.concat(Array.from({ length: count }, (_, i) => frame(Buffer.alloc(randomInt(0, 5_000), i), i < count - 1)));
+      });
+      const stream = Buffer.concat([greeting(), ready, ...messages]);
+      const sink = new Sink();
+      sink.feed(stream, () => {
+        const choice = randomInt(0, 8);
+        if (choice === 0) sink.holding.hold(false);
+        else if (choice === 1) sink.holding.continue();
+        else if (choice < 6) sink.holding.step('c2s', choice === 5 ? 'message' : 'frame');
+      });
+      sink.holding.continue();
+      assert.ok(sink.out().equals(stream), `round ${round}: forwarded ${sink.out().length} of ${stream.length} bytes, or changed them`);
+    }
+  });
+
   it('sends whole PINGs ahead of a held message and skips them later, so each byte leaves once', () => {
     const message = frame(Buffer.from('held'), false);
     const stream = Buffer.concat([greeting(), ready, message, ping, frame(Buffer.from('next'), false), ping]);
@@ -123,5 +142,50 @@ describe('Step mode gate byte accounting', () => {
     assert.ok(sink.out().equals(Buffer.concat([before, ping])), 'the step released more than the PING');
     sink.holding.continue();
     assert.ok(sink.out().equals(Buffer.concat([before, ping, frame(Buffer.from('second'), false)])));
+  });
+
+  it('frame steps on a message held after Pause release one frame each (a command between its frames goes with the next), a single-frame message whole', () => {
+    const parts = [frame(Buffer.from('one'), true), frame(Buffer.from('two'), true), ping, frame(Buffer.from('three'), false)];
+    const single = frame(Buffer.from('single'), false);
+    const head = Buffer.concat([greeting(), ready]);
+    const sink = new Sink();
+    sink.feed(head);
+    sink.holding.hold(true);
+    sink.feed(Buffer.concat([...parts, single]));
+    assert.ok(sink.out().equals(head), 'something went before the held message');
+    const released = () => sink.events.filter((event) => event.type === 'released').map((event) => event.type === 'released' && [event.offset, event.bytes, event.unit]);
+    let at = head.length;
+    const expected: unknown[] = [];
+    for (const bytes of [parts[0].length, parts[1].length, ping.length + parts[3].length, single.length]) {
+      assert.equal(sink.holding.step('c2s', 'frame'), true);
+      expected.push([at, bytes, 'frame']);
+      at += bytes;
+      assert.ok(sink.out().equals(Buffer.concat([head, ...parts, single]).subarray(0, at)), `after ${expected.length} frame steps`);
+    }
+    assert.deepEqual(released(), expected);
+    assert.equal(sink.holding.step('c2s', 'frame'), false);
+  });
+
+  it('lists held units with their summaries, built when they are held, not when they are forwarded', () => {
+    const sink = new Sink();
+    const head = Buffer.concat([greeting(), ready, frame(Buffer.from('gone'), false)]);
+    sink.feed(head);
+    sink.holding.hold(true);
+    const request = Buffer.concat([frame(Buffer.alloc(0), true), frame(Buffer.from('Hello'), true), frame(Buffer.from('server'), false)]);
+    sink.feed(Buffer.concat([request, ping, frame(Buffer.alloc(100, 0x41), false)]));
+    const expected = [
+      { offset: head.length, bytes: request.length, kind: 'message', frames: 3, preview: '∅ · Hello · server' },
+      { offset: head.length + request.length, bytes: ping.length, kind: 'command', name: 'PING' },
+      { offset: head.length + request.length + ping.length, bytes: 102, kind: 'message', frames: 1, preview: `${'A'.repeat(47)}…` },
+    ];
+    assert.deepEqual(sink.holding.pending('c2s'), expected);
+    const held = sink.events.filter((event) => event.type === 'held');
+    assert.deepEqual(held.map((event) => event.type === 'held' && event.message), [expected[0]]);
+    // What was handed out is a copy: changing it changes nothing listed later.
+    sink.holding.pending('c2s')[0].preview = 'changed';
+    if (held[0].type === 'held') held[0].message.frames = 99;
+    assert.deepEqual(sink.holding.pending('c2s'), expected);
+    sink.holding.continue();
+    assert.deepEqual(sink.holding.pending('c2s'), []);
   });
 });
