@@ -15,59 +15,74 @@ export interface Forwarder {
   stop(): Promise<void>;
 }
 
-export interface RelayBenchOptions {
-  /** What sits between the peers on the 'relay' route; default: the bare relay, no observer. */
-  startForwarder?: (target: string) => Promise<Forwarder>;
-  /** Names that route in the figures, e.g. "through the sniffer (decoding)". */
-  label?: string;
-  /** Alternating direct/relay rounds; the median of each is reported. */
-  rounds?: number;
+/** One way of sitting between the peers, measured against direct and against the others. */
+export interface ForwarderRoute {
+  /** Names the route in the figures, e.g. "through the sniffer (decoding)". */
+  label: string;
+  start: (target: string) => Promise<Forwarder>;
 }
 
-type Route = 'direct' | 'relay';
+export interface RelayBenchOptions {
+  /** What sits between the peers, each a route of its own; default: the bare relay, no observer. */
+  forwarders?: ForwarderRoute[];
+  /** Rounds, each measuring direct and every forwarder in turn; the median of each is reported. */
+  rounds?: number;
+}
 
 const MESSAGE_BYTES = 100;
 const THROUGHPUT = { count: 200_000, warmup: 20_000, size: MESSAGE_BYTES, lifetimeMs: 30_000 };
 const LATENCY = { count: 5_000, warmup: 500, size: MESSAGE_BYTES, lifetimeMs: 30_000 };
 
+const bareRelay: ForwarderRoute = { label: 'through the relay', start: (target) => Relay.start({ listen: 'tcp://127.0.0.1:0', target }) };
+
+/**
+ * Direct and every forwarder, interleaved round by round so that a busy moment of the machine
+ * falls on all of them alike; ratios compare routes measured in the same run.
+ */
 export async function benchRelay(options: RelayBenchOptions = {}): Promise<Figure[]> {
   const peers = peersScript();
   const rounds = options.rounds ?? 3;
-  const startForwarder = options.startForwarder ?? ((target: string) => Relay.start({ listen: 'tcp://127.0.0.1:0', target }));
-  const rates: Record<Route, number[]> = { direct: [], relay: [] };
-  const latencies: Record<Route, LatencyResult[]> = { direct: [], relay: [] };
+  const forwarders = options.forwarders ?? [bareRelay];
+  const routes: (ForwarderRoute | undefined)[] = [undefined, ...forwarders];
+  const rates = routes.map(() => [] as number[]);
+  const latencies = routes.map(() => [] as LatencyResult[]);
   for (let round = 0; round < rounds; round++) {
-    for (const route of ['direct', 'relay'] as Route[]) {
-      const throughput = await measure<ThroughputResult>(peers, route, ['pull', 'push'], THROUGHPUT, startForwarder);
-      rates[route].push(throughput.received / throughput.seconds);
-      latencies[route].push(await measure<LatencyResult>(peers, route, ['rep', 'req'], LATENCY, startForwarder));
+    for (const [index, route] of routes.entries()) {
+      const throughput = await measure<ThroughputResult>(peers, route, ['pull', 'push'], THROUGHPUT);
+      rates[index].push(throughput.received / throughput.seconds);
+      latencies[index].push(await measure<LatencyResult>(peers, route, ['rep', 'req'], LATENCY));
     }
   }
-  const via = options.label ?? 'through the relay';
-  const rate = { direct: median(rates.direct), relay: median(rates.relay) };
-  const p50 = { direct: median(latencies.direct.map((l) => l.p50)), relay: median(latencies.relay.map((l) => l.p50)) };
-  const p99 = { direct: median(latencies.direct.map((l) => l.p99)), relay: median(latencies.relay.map((l) => l.p99)) };
-  return [
-    { name: `PUSH→PULL ${MESSAGE_BYTES} B messages, direct`, value: rate.direct, unit: 'msg/s' },
-    { name: `PUSH→PULL ${MESSAGE_BYTES} B messages, ${via}`, value: rate.relay, unit: 'msg/s' },
-    { name: `PUSH→PULL throughput ${via} / direct`, value: rate.relay / rate.direct, unit: 'ratio' },
-    { name: `REQ/REP round trip p50, direct`, value: p50.direct, unit: 'µs' },
-    { name: `REQ/REP round trip p50, ${via}`, value: p50.relay, unit: 'µs' },
-    { name: `REQ/REP round trip p99, direct`, value: p99.direct, unit: 'µs' },
-    { name: `REQ/REP round trip p99, ${via}`, value: p99.relay, unit: 'µs' },
-    { name: `REQ/REP latency added by the relay, p50`, value: p50.relay - p50.direct, unit: 'µs' },
-    { name: `REQ/REP latency added by the relay, p99`, value: p99.relay - p99.direct, unit: 'µs' },
+  const rate = rates.map(median);
+  const p50 = latencies.map((results) => median(results.map((l) => l.p50)));
+  const p99 = latencies.map((results) => median(results.map((l) => l.p99)));
+  const figures: Figure[] = [
+    { name: `PUSH→PULL ${MESSAGE_BYTES} B messages, direct`, value: rate[0], unit: 'msg/s' },
+    { name: `REQ/REP round trip p50, direct`, value: p50[0], unit: 'µs' },
+    { name: `REQ/REP round trip p99, direct`, value: p99[0], unit: 'µs' },
   ];
+  forwarders.forEach(({ label }, i) => {
+    const at = i + 1;
+    figures.push(
+      { name: `PUSH→PULL ${MESSAGE_BYTES} B messages, ${label}`, value: rate[at], unit: 'msg/s' },
+      { name: `PUSH→PULL throughput ${label} / direct`, value: rate[at] / rate[0], unit: 'ratio' },
+      { name: `REQ/REP round trip p50, ${label}`, value: p50[at], unit: 'µs' },
+      { name: `REQ/REP latency added ${label}, p50`, value: p50[at] - p50[0], unit: 'µs' },
+      { name: `REQ/REP latency added ${label}, p99`, value: p99[at] - p99[0], unit: 'µs' },
+    );
+    if (i > 0) figures.push({ name: `PUSH→PULL throughput ${label} / ${forwarders[0].label}`, value: rate[at] / rate[1], unit: 'ratio' });
+  });
+  return figures;
 }
 
 /** Runs one binder/connecter pair, with or without a relay between them, and returns the reporting peer's result. */
-async function measure<T>(peers: string, route: Route, [binderRole, connecterRole]: [string, string], parameters: Omit<PeerParameters, 'endpoint'>, startForwarder: (target: string) => Promise<Forwarder>): Promise<T> {
+async function measure<T>(peers: string, route: ForwarderRoute | undefined, [binderRole, connecterRole]: [string, string], parameters: Omit<PeerParameters, 'endpoint'>): Promise<T> {
   const binder = new Peer(peers, binderRole, parameters);
   let connecter: Peer | undefined;
   let relay: Forwarder | undefined;
   try {
     const { endpoint } = await binder.next<{ endpoint: string }>();
-    if (route === 'relay') relay = await startForwarder(endpoint);
+    if (route) relay = await route.start(endpoint);
     connecter = new Peer(peers, connecterRole, { ...parameters, endpoint: relay?.listenEndpoint ?? endpoint });
     // The pull side (binder) reports throughput; the req side (connecter) reports latency.
     return await (binderRole === 'pull' ? binder : connecter).next<T>();
