@@ -8,7 +8,7 @@ import { Sniffer, type SnifferOptions } from '../../extension/sniffer/sniffer';
 import type { HoldEvent, SnifferEvent } from '../../extension/sniffer/types';
 import { digestOf, StreamDigest } from '../support/hashing';
 import { waitUntil } from '../support/rawPeers';
-import { commandsSeen as commandsIn, connectThrough, nothingArrives, QUIET_MS, RECEIVE_TIMEOUT_MS } from '../support/heldTraffic';
+import { commandsSeen as commandsIn, connectThrough, nothingArrives, QUIET_MS, RECEIVE_TIMEOUT_MS, sniffInFront } from '../support/heldTraffic';
 
 
 describe('Sniffer step mode with real zeromq peers', () => {
@@ -29,11 +29,7 @@ describe('Sniffer step mode with real zeromq peers', () => {
   });
 
   async function sniff(server: zmq.Socket, options: Partial<SnifferOptions> = {}): Promise<Sniffer> {
-    sockets.push(server);
-    await server.bind('tcp://127.0.0.1:*');
-    const sniffer = await Sniffer.start({
-      listen: 'tcp://127.0.0.1:0',
-      target: server.lastEndpoint!,
+    const sniffer = await sniffInFront(sockets, server, {
       stepping: true,
       onEvent: (event) => events.push(event),
       onHold: (event) => holds.push(event),

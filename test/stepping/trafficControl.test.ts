@@ -8,7 +8,7 @@ import type { SnifferEvent } from '../../extension/sniffer/types';
 import { NOTHING_HELD, TrafficControl } from '../../extension/stepping/trafficControl';
 import { StreamDigest } from '../support/hashing';
 import { waitUntil } from '../support/rawPeers';
-import { commandsSeen as commandsIn, connectThrough, nothingArrives, RECEIVE_TIMEOUT_MS } from '../support/heldTraffic';
+import { commandsSeen as commandsIn, connectThrough, nothingArrives, RECEIVE_TIMEOUT_MS, sniffInFront } from '../support/heldTraffic';
 
 
 describe('TrafficControl over step-mode sniffers', () => {
@@ -37,11 +37,7 @@ describe('TrafficControl over step-mode sniffers', () => {
 
   /** Binds `server`, starts a step-mode sniffer in front of it under `sourceId`, attached to the control. */
   async function sniff(server: zmq.Socket, sourceId: string): Promise<Sniffer> {
-    sockets.push(server);
-    await server.bind('tcp://127.0.0.1:*');
-    const sniffer = await Sniffer.start({
-      listen: 'tcp://127.0.0.1:0',
-      target: server.lastEndpoint!,
+    const sniffer = await sniffInFront(sockets, server, {
       name: sourceId,
       onEvent: (event) => events.push(event),
       onData: (_conn, dir, chunk) => dir === 'c2s' && wire.update(chunk),

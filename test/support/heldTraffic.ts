@@ -2,6 +2,7 @@
 // not let through, and how the sockets behind a sniffer are connected and counted.
 import { strict as assert } from 'node:assert';
 import type * as zmq from 'zeromq';
+import { Sniffer, type SnifferOptions } from '../../extension/sniffer/sniffer';
 import type { SnifferEvent } from '../../extension/sniffer/types';
 
 export const RECEIVE_TIMEOUT_MS = 10_000;
@@ -16,6 +17,13 @@ export async function nothingArrives(receiver: zmq.Socket & zmq.Readable): Promi
   } finally {
     receiver.receiveTimeout = RECEIVE_TIMEOUT_MS;
   }
+}
+
+/** Binds `server` on loopback and starts a sniffer in front of it (`sockets` collects the server for closing). */
+export async function sniffInFront(sockets: zmq.Socket[], server: zmq.Socket, options: Omit<SnifferOptions, 'listen' | 'target'>): Promise<Sniffer> {
+  sockets.push(server);
+  await server.bind('tcp://127.0.0.1:*');
+  return Sniffer.start({ listen: 'tcp://127.0.0.1:0', target: server.lastEndpoint!, ...options });
 }
 
 /** Connects `client` to the sniffer's listening endpoint; `sockets` collects it for closing after the test. */

@@ -11,7 +11,7 @@ import type { SnifferEvent } from '../../extension/sniffer/types';
 import { TrafficControl } from '../../extension/stepping/trafficControl';
 import { waitUntil } from '../support/rawPeers';
 import { WebviewHarness } from './harness';
-import { nothingArrives as nothingReaches, RECEIVE_TIMEOUT_MS } from '../support/heldTraffic';
+import { commandsSeen, connectThrough, nothingArrives as nothingReaches, RECEIVE_TIMEOUT_MS, sniffInFront } from '../support/heldTraffic';
 
 /** Shorter than the sniffer's preview limit, so it shows whole. */
 const HOSTILE = '<img src=x onerror=__pwned=1>';
@@ -31,11 +31,8 @@ describe('Webview step mode (Chromium, real sniffer)', function () {
   before(async () => {
     const store = new CaptureStore();
     pull = new zmq.Pull({ receiveTimeout: RECEIVE_TIMEOUT_MS });
-    await pull.bind('tcp://127.0.0.1:*');
-    const source: SnifferSource = { id: 'steps-1', name: 'steps', listen: 'tcp://127.0.0.1:0', target: pull.lastEndpoint ?? '' };
-    sniffer = await Sniffer.start({
-      listen: source.listen,
-      target: source.target,
+    const source: SnifferSource = { id: 'steps-1', name: 'steps', listen: '', target: '' };
+    sniffer = await sniffInFront([], pull, {
       name: source.name,
       onEvent: (event) => {
         events.push(event);
@@ -43,10 +40,10 @@ describe('Webview step mode (Chromium, real sniffer)', function () {
       },
       ...control.snifferOptions(source.id),
     });
+    Object.assign(source, { listen: sniffer.listenEndpoint, target: sniffer.targetEndpoint });
     detach = control.attach(source.id, sniffer, source.name);
-    push = new zmq.Push();
-    push.connect(sniffer.listenEndpoint);
-    await waitUntil(() => events.filter((event) => event.type === 'zmtp' && event.event.kind === 'command' && event.event.name === 'READY').length >= 2, 'both READY commands');
+    push = connectThrough([], new zmq.Push(), sniffer);
+    await waitUntil(() => commandsSeen(events, 'READY') >= 2, 'both READY commands');
     harness = await WebviewHarness.open(store, { width: 900, height: 600, session: { stepping: control } });
   });
 
