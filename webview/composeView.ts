@@ -2,13 +2,12 @@
 // multipart message as text, hex, JSON or file paths, Send (Ctrl/Cmd+Enter), and read what the
 // sockets received. The host parses and sends; its answer (sendResult) shows inline, an error as
 // text in an alert. Replies are network data: they go in as text, and at most MAX_REPLIES_LISTED.
-import { COMPOSE_FORMAT_NAMES, MAX_COMPOSE_TEXT, MAX_REPLIES_LISTED, type ComposeFormatName, type ComposeSocket, type ComposeState, type HostToWebview, type ReceivedReply, type WebviewToHost } from '../extension/protocol';
+import { COMPOSE_FORMAT_NAMES, MAX_COMPOSE_TEXT, MAX_REPLIES_LISTED, type ComposeFormatName, type ComposeSocket, type ComposeState, type ReceivedReply, type WebviewToHost } from '../extension/protocol';
 import { clear, el, setText } from './dom';
 import { formatCount, formatTime } from './format';
 import { inFrame } from './frame';
 import { CollapsibleSection } from './section';
-
-type SendResult = Extract<HostToWebview, { type: 'sendResult' }>;
+import { SendOutcome, socketName, type SendResult } from './sendOutcome';
 
 /** What each format means (shown under the field) and an example (the field's placeholder). */
 const FORMATS: Record<ComposeFormatName, { label: string; help: string; example: string }> = {
@@ -18,8 +17,6 @@ const FORMATS: Record<ComposeFormatName, { label: string; help: string; example:
   file: { label: 'File', help: "One file path per line; each file's bytes make one frame. Absolute paths are safest.", example: '/tmp/header.bin\n/tmp/body.json' },
 };
 
-const socketName = (socket: ComposeSocket): string => `${socket.type} ${socket.label}`;
-
 export class ComposeView {
   private readonly section = new CollapsibleSection('compose', 'Send a message', 'compose');
   private readonly socketSelect: HTMLSelectElement;
@@ -28,11 +25,9 @@ export class ComposeView {
   private readonly help: HTMLElement;
   private readonly frames: HTMLTextAreaElement;
   private readonly sendButton: HTMLButtonElement;
-  private readonly status: HTMLElement;
-  private readonly error: HTMLElement;
+  private readonly outcome = new SendOutcome('compose-status');
   private readonly replies: HTMLElement;
   private sockets: ComposeSocket[] = [];
-  private pending: number | undefined;
   private repliesShown = '';
 
   constructor(
@@ -47,8 +42,6 @@ export class ComposeView {
     this.help = el('p', { className: 'compose-note', attrs: { id: 'compose-help' } });
     this.frames = el('textarea', { className: 'compose-frames mono', attrs: { 'aria-label': 'Frames', 'aria-describedby': 'compose-help', rows: 4, spellcheck: 'false' } });
     this.sendButton = el('button', { className: 'text-button primary', text: 'Send', attrs: { type: 'button', title: 'Send (Ctrl+Enter)', 'aria-keyshortcuts': 'Control+Enter Meta+Enter' } });
-    this.status = el('span', { className: 'compose-status', attrs: { role: 'status' } });
-    this.error = el('p', { className: 'compose-error', attrs: { role: 'alert', hidden: true } });
     this.replies = el('ol', { className: 'compose-replies', attrs: { 'aria-label': 'Received messages, newest last', tabindex: 0 } });
     this.section.body.append(
       el('div', { className: 'compose-row' }, [this.socketSelect, newSocket]),
@@ -56,8 +49,8 @@ export class ComposeView {
       el('div', { className: 'compose-row' }, [this.format]),
       this.frames,
       this.help,
-      el('div', { className: 'compose-row' }, [this.sendButton, this.status]),
-      this.error,
+      el('div', { className: 'compose-row' }, [this.sendButton, this.outcome.status]),
+      this.outcome.error,
       el('h3', { className: 'compose-replies-heading', text: 'Received' }),
       this.replies,
     );
@@ -78,8 +71,7 @@ export class ComposeView {
     return this.section.element;
   }
 
-  /** The socket chosen in the picker, for "Send again" too. */
-  get selectedSocket(): ComposeSocket | undefined {
+  private get selectedSocket(): ComposeSocket | undefined {
     return this.sockets.find((socket) => socket.id === this.socketSelect.value);
   }
 
@@ -93,16 +85,14 @@ export class ComposeView {
 
   /** Shows the host's answer to a send this view made; false when the answer is someone else's. */
   showResult(result: SendResult): boolean {
-    if (result.requestId !== this.pending) return false;
-    this.pending = undefined;
+    if (!this.outcome.finish(result, 'Sent', 'The message was not sent.')) return false;
     this.sendButton.disabled = this.sockets.length === 0;
-    if (result.ok) setText(this.status, `Sent at ${formatTime(Date.now())}.`);
-    else this.showError(result.error ?? 'The message was not sent.');
+    if (!result.ok) this.frames.setAttribute('aria-invalid', 'true');
     return true;
   }
 
   private send(): void {
-    if (this.pending !== undefined) return;
+    if (this.outcome.busy) return;
     const socket = this.selectedSocket;
     const text = this.frames.value;
     const problem = !socket
@@ -116,19 +106,15 @@ export class ComposeView {
       this.showError(problem ?? '');
       return;
     }
-    this.pending = this.nextRequestId();
-    this.error.hidden = true;
-    setText(this.error, '');
+    const requestId = this.nextRequestId();
+    this.outcome.start(requestId);
     this.frames.removeAttribute('aria-invalid');
-    setText(this.status, 'Sending…');
     this.sendButton.disabled = true;
-    this.post({ type: 'send', requestId: this.pending, socket: socket.id, format: this.format.value as ComposeFormatName, text });
+    this.post({ type: 'send', requestId, socket: socket.id, format: this.format.value as ComposeFormatName, text });
   }
 
   private showError(message: string): void {
-    setText(this.status, '');
-    this.error.hidden = false;
-    this.error.textContent = message;
+    this.outcome.fail(message);
     this.frames.setAttribute('aria-invalid', 'true');
   }
 
@@ -148,7 +134,7 @@ export class ComposeView {
       this.socketSelect.value = keep?.id ?? '';
     }
     this.socketSelect.disabled = this.sockets.length === 0;
-    this.sendButton.disabled = this.sockets.length === 0 || this.pending !== undefined;
+    this.sendButton.disabled = this.sockets.length === 0 || this.outcome.busy;
     this.socketChanged();
   }
 

@@ -1,8 +1,8 @@
 // What step mode holds: per connection and direction, the held messages in stream order (kind,
 // frames, bytes, a preview as text), "+N more" for those not listed, and Step / Continue for that
 // connection. A breakpoint hit is highlighted, scrolled into view and announced. The host bounds
-// the lists (MAX_HELD_QUEUES × MAX_HELD_LISTED) and this view draws no more than that.
-import { MAX_HELD_LISTED, MAX_HELD_QUEUES, type BreakpointHitInfo, type HeldMessage, type HeldQueue, type SteppingState, type TrafficAction } from '../extension/protocol';
+// the lists (MAX_HELD_QUEUES × MAX_HELD_LISTED), so this view draws what it is given.
+import { type BreakpointHitInfo, type HeldMessage, type HeldQueue, type SteppingState, type TrafficAction } from '../extension/protocol';
 import { clear, el, iconButton, setText } from './dom';
 import { directionArrow, directionWords, formatCount, formatSize, formatTime } from './format';
 import { inFrame } from './frame';
@@ -15,6 +15,8 @@ const isHit = (hit: BreakpointHitInfo | undefined, queue: HeldQueue, message: He
 const describeKind = (message: HeldMessage): string =>
   message.kind === 'message' ? 'message' : message.kind === 'greeting' ? `greeting${message.name ? ` ${message.name}` : ''}` : (message.name ?? 'command');
 
+const queueTitle = (queue: HeldQueue): string => `${queue.connLabel} ${directionArrow(queue.dir)}`;
+
 const hitKey = (hit: BreakpointHitInfo): string => `${hit.breakpoint}|${hit.conn}|${hit.dir}|${hit.offset}|${hit.hits}`;
 
 export class HeldView {
@@ -24,6 +26,8 @@ export class HeldView {
   private readonly queues: HTMLElement;
   private readonly omittedQueues: HTMLElement;
   private announced: string | undefined;
+  /** What the queues were drawn from: a Pause or a count elsewhere changes the state but not them. */
+  private drawn = '';
 
   constructor(private readonly post: (action: TrafficAction, conn: string) => void) {
     // Announced when its text changes: a new hit reads out without moving the keyboard focus. It is
@@ -47,20 +51,22 @@ export class HeldView {
   setState(state: SteppingState): void {
     this.section.element.hidden = !state.available;
     this.section.setSummary(state.heldCount > 0 ? `${formatCount(state.heldCount)} held` : 'none held');
-    const focused = this.focusedButtonKey();
-    clear(this.queues);
-    const queues = state.queues.slice(0, MAX_HELD_QUEUES);
-    for (const queue of queues) this.queues.appendChild(this.drawQueue(queue, state.hit));
-    this.empty.hidden = queues.length > 0;
-    const omitted = state.omittedQueues + (state.queues.length - queues.length);
-    this.omittedQueues.hidden = omitted === 0;
-    setText(this.omittedQueues, `+${formatCount(omitted)} more connection directions hold messages (not listed).`);
-    this.showHit(state.hit);
-    if (focused) this.queues.querySelector<HTMLElement>(`button[data-key="${CSS.escape(focused)}"]`)?.focus();
+    const drawn = JSON.stringify([state.queues, state.hit]);
+    if (drawn !== this.drawn) {
+      this.drawn = drawn;
+      const focused = this.focusedButtonKey();
+      clear(this.queues);
+      for (const queue of state.queues) this.queues.appendChild(this.drawQueue(queue, state.hit));
+      if (focused) this.queues.querySelector<HTMLElement>(`button[data-key="${CSS.escape(focused)}"]`)?.focus();
+    }
+    this.empty.hidden = state.queues.length > 0;
+    this.omittedQueues.hidden = state.omittedQueues === 0;
+    setText(this.omittedQueues, `+${formatCount(state.omittedQueues)} more connection directions hold messages (not listed).`);
+    this.showHit(state.hit, state.queues);
   }
 
   private drawQueue(queue: HeldQueue, hit: BreakpointHitInfo | undefined): HTMLElement {
-    const title = `${queue.connLabel} ${directionArrow(queue.dir)}`;
+    const title = queueTitle(queue);
     const held = queue.messages.length + queue.omitted;
     const header = el('div', { className: 'held-queue-header' }, [
       el('span', { className: `held-conn dir-${queue.dir}`, text: title, attrs: { title: `${queue.connLabel}: ${directionWords(queue.dir)}` } }),
@@ -69,9 +75,8 @@ export class HeldView {
       this.queueButton('continue', 'debug-continue', `Continue ${queue.connLabel}: release all it holds`, queue.conn),
     ]);
     const list = el('ol', { className: 'held-messages', attrs: { 'aria-label': `Held on ${queue.connLabel}, ${directionWords(queue.dir)}, oldest first` } });
-    for (const message of queue.messages.slice(0, MAX_HELD_LISTED)) list.appendChild(this.drawMessage(message, isHit(hit, queue, message) ? hit : undefined));
-    const more = queue.omitted + Math.max(0, queue.messages.length - MAX_HELD_LISTED);
-    if (more > 0) list.appendChild(el('li', { className: 'held-more', text: `+${formatCount(more)} more` }));
+    for (const message of queue.messages) list.appendChild(this.drawMessage(message, isHit(hit, queue, message) ? hit : undefined));
+    if (queue.omitted > 0) list.appendChild(el('li', { className: 'held-more', text: `+${formatCount(queue.omitted)} more` }));
     return el('div', { className: 'held-queue', attrs: { role: 'group', 'aria-label': `${queue.connLabel}, ${directionWords(queue.dir)}: ${formatCount(held)} held` } }, [header, list]);
   }
 
@@ -99,7 +104,7 @@ export class HeldView {
     return item;
   }
 
-  private showHit(hit: BreakpointHitInfo | undefined): void {
+  private showHit(hit: BreakpointHitInfo | undefined, queues: readonly HeldQueue[]): void {
     if (!hit) {
       this.announced = undefined;
       setText(this.banner, '');
@@ -109,8 +114,8 @@ export class HeldView {
     if (key === this.announced) return;
     this.announced = key;
     this.section.setExpanded(true);
-    const where = this.queues.querySelector('.held-hit');
-    const queueLabel = where?.closest('.held-queue')?.querySelector('.held-conn')?.textContent ?? hit.conn;
+    const queue = queues.find((candidate) => candidate.conn === hit.conn && candidate.dir === hit.dir);
+    const queueLabel = queue ? queueTitle(queue) : hit.conn;
     setText(this.banner, `Stopped at breakpoint ${hit.breakpoint} (${hit.condition}) on ${queueLabel}, hit ${formatCount(hit.hits)} ${hit.hits === 1 ? 'time' : 'times'}, at ${formatTime(hit.time)}. Step or Continue to release it.`);
     inFrame('held-hit', () => this.queues.querySelector('.held-hit')?.scrollIntoView({ block: 'nearest' }), 'last');
   }

@@ -65,7 +65,7 @@ const showRow = (seq: number) => {
 
 const list = new MessageList(
   {
-    requestRows: (start, count) => host.post({ type: 'requestRows', requestId: ++requestId, start, count }),
+    requestRows: (start, count) => host.post({ type: 'requestRows', requestId: nextRequestId(), start, count }),
     requestFrames: (seq) => host.post({ type: 'requestFrames', seq }),
     select: (row) => showRow(row.seq),
     viewportChanged: (follow, visibleCount) => {

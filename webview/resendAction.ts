@@ -1,21 +1,17 @@
 // "Send again" for the data message shown in the details pane: sends the captured frames once more
 // through the socket chosen in the compose area. Offered only for data messages, and only while a
 // socket that can send exists; the host's answer shows beside the button.
-import type { ComposeSocket, HostToWebview, RowSummary, WebviewToHost } from '../extension/protocol';
+import type { ComposeSocket, RowSummary, WebviewToHost } from '../extension/protocol';
 import { el, setText } from './dom';
-import { formatTime } from './format';
-
-type SendResult = Extract<HostToWebview, { type: 'sendResult' }>;
+import { SendOutcome, socketName, type SendResult } from './sendOutcome';
 
 export class ResendAction {
   readonly element: HTMLElement;
   private readonly button: HTMLButtonElement;
   private readonly via: HTMLElement;
-  private readonly status: HTMLElement;
-  private readonly error: HTMLElement;
+  private readonly outcome = new SendOutcome('resend-status');
   private row: RowSummary | undefined;
   private socket: ComposeSocket | undefined;
-  private pending: number | undefined;
 
   constructor(
     private readonly post: (message: WebviewToHost) => void,
@@ -26,15 +22,13 @@ export class ResendAction {
       el('span', { text: 'Send again' }),
     ]);
     this.via = el('span', { className: 'resend-via' });
-    this.status = el('span', { className: 'resend-status', attrs: { role: 'status' } });
-    this.error = el('p', { className: 'compose-error', attrs: { role: 'alert', hidden: true } });
-    this.element = el('div', { className: 'resend', attrs: { hidden: true } }, [el('div', { className: 'compose-row' }, [this.button, this.via, this.status]), this.error]);
+    this.element = el('div', { className: 'resend', attrs: { hidden: true } }, [el('div', { className: 'compose-row' }, [this.button, this.via, this.outcome.status]), this.outcome.error]);
     this.button.addEventListener('click', () => this.resend());
   }
 
   /** The row the details pane shows (undefined: none). */
   setRow(row: RowSummary | undefined): void {
-    if (row?.seq !== this.row?.seq) this.clearResult();
+    if (row?.seq !== this.row?.seq) this.outcome.clear();
     this.row = row;
     this.update();
   }
@@ -46,15 +40,8 @@ export class ResendAction {
   }
 
   showResult(result: SendResult): boolean {
-    if (result.requestId !== this.pending) return false;
-    this.pending = undefined;
+    if (!this.outcome.finish(result, 'Sent again', 'The message was not sent again.')) return false;
     this.button.disabled = false;
-    if (result.ok) setText(this.status, `Sent again at ${formatTime(Date.now())}.`);
-    else {
-      setText(this.status, '');
-      this.error.hidden = false;
-      this.error.textContent = result.error ?? 'The message was not sent again.';
-    }
     return true;
   }
 
@@ -62,23 +49,16 @@ export class ResendAction {
     const offered = this.row?.kind === 'message' && this.socket?.canSend === true;
     this.element.hidden = !offered;
     if (!offered || !this.socket) return;
-    const name = `${this.socket.type} ${this.socket.label}`;
+    const name = socketName(this.socket);
     setText(this.via, `through ${name}`);
     this.button.title = `Send message #${this.row?.seq} again through ${name} (the socket chosen under "Send a message")`;
   }
 
   private resend(): void {
-    if (!this.row || !this.socket || this.pending !== undefined) return;
-    this.clearResult();
-    this.pending = this.nextRequestId();
+    if (!this.row || !this.socket || this.outcome.busy) return;
+    const requestId = this.nextRequestId();
+    this.outcome.start(requestId);
     this.button.disabled = true;
-    setText(this.status, 'Sending…');
-    this.post({ type: 'resend', requestId: this.pending, socket: this.socket.id, seq: this.row.seq });
-  }
-
-  private clearResult(): void {
-    setText(this.status, '');
-    this.error.hidden = true;
-    setText(this.error, '');
+    this.post({ type: 'resend', requestId, socket: this.socket.id, seq: this.row.seq });
   }
 }

@@ -23,10 +23,6 @@ export class CollapsibleSection {
     this.toggle.addEventListener('click', () => this.setExpanded(!this.expanded));
   }
 
-  get isExpanded(): boolean {
-    return this.expanded;
-  }
-
   setSummary(text: string): void {
     setText(this.summary, text);
   }

@@ -31,11 +31,14 @@ export function inspectorCsp(cspSource: string, nonce: string): string {
 
 const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Stylesheets loaded beside media/inspector.css (the styleUri), from the same folder. */
+export const SIBLING_STYLESHEETS = ['diagnostics.css', 'stepping.css', 'compose.css'];
+
 export function buildInspectorHtml(options: InspectorHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(options.nonce)) throw new Error('The inspector HTML needs a base64 nonce of at least 16 characters (use makeNonce()).');
   const csp = escapeAttribute(inspectorCsp(options.cspSource, options.nonce));
   // Siblings of the main stylesheet, so every caller (panel, browser tests) gets them without a new option.
-  const siblingStyles = ['diagnostics.css', 'stepping.css', 'compose.css'].map((name) => new URL(name, options.styleUri).toString());
+  const siblingStyles = SIBLING_STYLESHEETS.map((name) => new URL(name, options.styleUri).toString());
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { buildInspectorHtml, makeNonce } from '../../extension/inspector/html';
+import { buildInspectorHtml, makeNonce, SIBLING_STYLESHEETS } from '../../extension/inspector/html';
 import { InspectorSession, type SessionOptions } from '../../extension/inspector/session';
 import { CaptureStore, type StoreOptions } from '../../extension/inspector/store';
 import { Feed } from '../inspector/fixtures';
@@ -28,9 +28,7 @@ const ROOT = repositoryRoot();
 const FILES: Record<string, [string, string]> = {
   '/dist/webview.js': [join(ROOT, 'dist/webview.js'), 'text/javascript'],
   '/media/inspector.css': [join(ROOT, 'media/inspector.css'), 'text/css'],
-  '/media/diagnostics.css': [join(ROOT, 'media/diagnostics.css'), 'text/css'],
-  '/media/stepping.css': [join(ROOT, 'media/stepping.css'), 'text/css'],
-  '/media/compose.css': [join(ROOT, 'media/compose.css'), 'text/css'],
+  ...Object.fromEntries(SIBLING_STYLESHEETS.map((name) => [`/media/${name}`, [join(ROOT, 'media', name), 'text/css']])),
   '/codicons/codicon.css': [join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css'), 'text/css'],
   '/codicons/codicon.ttf': [join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf'), 'font/ttf'],
 };
