@@ -65,7 +65,7 @@ export const PORT_RELEASE_WAIT_MS = 2000;
 /** How often a patient wait looks whether traffic is still held. */
 const HELD_POLL_MS = 100;
 /** A patient wait gives up after this long, held or not, so an abandoned held run still ends. */
-export const HELD_WAIT_LIMIT_MS = 60 * 60 * 1000;
+const HELD_WAIT_LIMIT_MS = 60 * 60 * 1000;
 
 type EventWatcher = (source: SnifferSource, event: SnifferEvent) => void;
 
@@ -169,7 +169,7 @@ export class ExampleSession {
 
   /** Some sniffer of this example holds traffic back (step mode: Pause, or a breakpoint). */
   get holdingTraffic(): boolean {
-    return this.sniffers.some((sniffer) => sniffer.pending().length > 0);
+    return this.sniffers.some((sniffer) => sniffer.oldestHeld() !== undefined);
   }
 
   /**

@@ -90,8 +90,8 @@ export class InspectorSession {
   private lastPosted = '';
   private readonly unsubscribe: () => void;
   private readonly unsubscribeFeeds: () => void;
-  private diagnosticsVersion = -1;
-  private readonly posted = { stepping: -1, compose: -1 };
+  /** The version of each feed last posted. */
+  private readonly posted = { diagnostics: -1, stepping: -1, compose: -1 };
   private disposed = false;
   /** A filter the host asked for before the webview was ready. */
   private pendingFocus: Partial<RowFilter> | undefined;
@@ -244,7 +244,7 @@ export class InspectorSession {
       sources: this.store.sources(),
       tail: this.follow ? this.tail(view) : undefined,
       filter,
-      diagnostics: this.diagnosticsIfChanged(true),
+      diagnostics: this.feedIfChanged('diagnostics', true),
       stepping: this.feedIfChanged('stepping', true),
       compose: this.feedIfChanged('compose', true),
     });
@@ -312,12 +312,11 @@ export class InspectorSession {
   }
 
   private changedFeeds(): { diagnostics?: DiagnosticsState; stepping?: SteppingState; compose?: ComposeState } {
-    const changed = { diagnostics: this.diagnosticsIfChanged(), stepping: this.feedIfChanged('stepping'), compose: this.feedIfChanged('compose') };
-    for (const key of Object.keys(changed) as (keyof typeof changed)[]) if (changed[key] === undefined) delete changed[key];
-    return changed;
+    return { diagnostics: this.feedIfChanged('diagnostics'), stepping: this.feedIfChanged('stepping'), compose: this.feedIfChanged('compose') };
   }
 
-  private feedIfChanged<K extends 'stepping' | 'compose'>(name: K, always = false): ReturnType<NonNullable<SessionOptions[K]>['state']> | undefined {
+  /** A feed's state when it changed since the last post (or `always`), else undefined: the webview keeps what it has. */
+  private feedIfChanged<K extends keyof InspectorSession['posted']>(name: K, always = false): ReturnType<NonNullable<SessionOptions[K]>['state']> | undefined {
     const feed = this.options[name];
     if (!feed || (!always && feed.version === this.posted[name])) return undefined;
     this.posted[name] = feed.version;
@@ -333,13 +332,6 @@ export class InspectorSession {
     } catch (error) {
       this.send({ type: 'sendResult', requestId: message.requestId, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
-  }
-
-  private diagnosticsIfChanged(always = false): DiagnosticsState | undefined {
-    const feed = this.options.diagnostics;
-    if (!feed || (!always && feed.version === this.diagnosticsVersion)) return undefined;
-    this.diagnosticsVersion = feed.version;
-    return feed.state();
   }
 
   /** Narrows the list to the diagnosis's connections and tells the webview which row shows it first. */

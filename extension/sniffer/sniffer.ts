@@ -127,12 +127,23 @@ export class Sniffer {
   step(options: StepOptions = {}): boolean {
     const unit = options.unit ?? 'message';
     if (unit !== 'message' && unit !== 'frame') throw new RangeError(`step: unit must be 'message' or 'frame', got ${JSON.stringify(unit)}`);
-    let oldest: { holding: ConnectionHolding; dir: Direction; since: number } | undefined;
-    for (const holding of this.holdings(options.conn, 'step')) {
+    this.holdings(options.conn, 'step'); // refuses an unknown connection, or a sniffer without step mode
+    const oldest = this.oldestHeld(options.conn);
+    return oldest !== undefined && (this.live.get(oldest.conn)?.holding?.step(oldest.dir, unit) ?? false);
+  }
+
+  /**
+   * The held message that has waited longest, of one connection or of any (undefined: nothing is
+   * held). `since` orders held messages across every sniffer of the process.
+   */
+  oldestHeld(conn?: number): { conn: number; dir: Direction; since: number } | undefined {
+    let oldest: { conn: number; dir: Direction; since: number } | undefined;
+    for (const [id, { holding }] of this.live) {
+      if (!holding || (conn !== undefined && id !== conn)) continue;
       const held = holding.oldestHeld();
-      if (held && (oldest === undefined || held.since < oldest.since)) oldest = { holding, ...held };
+      if (held && (oldest === undefined || held.since < oldest.since)) oldest = { conn: id, ...held };
     }
-    return oldest !== undefined && oldest.holding.step(oldest.dir, unit);
+    return oldest;
   }
 
   /** Forwards everything held and stops holding. */

@@ -10,6 +10,8 @@ export interface HoldableTraffic {
   hold(): void;
   continue(): void;
   onChange(listener: () => void): () => void;
+  /** Pause or Continue pressed by the user (a command, an inspector button, a notification). */
+  onUserAction(listener: () => void): () => void;
 }
 
 /** Sessions followed at once; beyond this a request to hold is ignored (a leak guard, not a real limit). */
@@ -20,13 +22,16 @@ export class SessionHolds {
   private readonly holding = new Set<string>();
   /** The current Pause is ours: true from our hold() until we (or the user) release it. */
   private ours = false;
-  private readonly stopWatching: () => void;
+  private readonly stopWatching: (() => void)[];
 
   constructor(private readonly traffic: HoldableTraffic) {
-    // Continue pressed anywhere (inspector button, command, notification) ends the hold: it is the user's from then on.
-    this.stopWatching = traffic.onChange(() => {
-      if (!traffic.holdingAll) this.ours = false;
-    });
+    this.stopWatching = [
+      // Traffic let go by anyone ends the hold; a Pause or Continue of the user's makes it theirs.
+      traffic.onChange(() => {
+        if (!traffic.holdingAll) this.ours = false;
+      }),
+      traffic.onUserAction(() => (this.ours = false)),
+    ];
   }
 
   /** `session` wants traffic held (the debugger stopped; a step-mode run starts). */
@@ -45,17 +50,12 @@ export class SessionHolds {
     if (this.traffic.holdingAll) this.traffic.continue();
   }
 
-  /** The user pressed Pause or Continue themselves: from now on the hold is theirs. */
-  userActed(): void {
-    this.ours = false;
-  }
-
   /** Sessions holding now, for tests. */
   get holdingSessions(): number {
     return this.holding.size;
   }
 
   dispose(): void {
-    this.stopWatching();
+    this.stopWatching.forEach((stop) => stop());
   }
 }

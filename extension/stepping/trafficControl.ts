@@ -6,7 +6,7 @@ import type { BreakpointSet } from '../breakpoints/breakpointSet';
 import type { SteppingFeed } from '../inspector/session';
 import { MAX_HELD_LISTED, MAX_HELD_QUEUES, type BreakpointHitInfo, type HeldMessage, type HeldQueue, type SteppingState, type TrafficAction } from '../protocol';
 import type { HeldSummary, StepUnit } from '../sniffer/holdGate';
-import type { Sniffer } from '../sniffer/sniffer';
+import type { Sniffer, SnifferOptions } from '../sniffer/sniffer';
 import type { HoldEvent } from '../sniffer/types';
 import type { Direction } from '../zmtp/types';
 
@@ -20,11 +20,7 @@ export interface TrafficControlOptions {
 }
 
 /** What a step-mode sniffer is started with (spread into Sniffer.start). */
-export interface SteppingSnifferOptions {
-  stepping: true;
-  breakpoints: BreakpointSet;
-  onHold: (event: HoldEvent) => void;
-}
+export type SteppingSnifferOptions = Pick<SnifferOptions, 'stepping' | 'breakpoints' | 'onHold'>;
 
 /** A bad connection key or a sniffer refusing: the message says what to do. */
 export class TrafficControlError extends Error {
@@ -48,11 +44,9 @@ export class TrafficControl implements SteppingFeed {
   private readonly sniffers = new Map<string, AttachedSniffer>();
   private readonly listeners = new Set<() => void>();
   private readonly hitListeners = new Set<(hit: BreakpointHitInfo, message: HeldMessage) => void>();
-  /** When each queue last stopped at something, in one sequence: a Step without a connection releases the oldest. */
-  private readonly heldOrder = new Map<string, number>();
+  private readonly userActionListeners = new Set<() => void>();
   /** The breakpoint that stopped each queue, at which offset (shown on that held message). */
   private readonly stoppedBy = new Map<string, { offset: number; breakpoint: string }>();
-  private heldSequence = 0;
   private holdAll: { holdCommands: boolean } | undefined;
   /** Connections paused one by one: Continue on one of them has something to end even before a message waits. */
   private readonly heldConnections = new Set<string>();
@@ -125,16 +119,12 @@ export class TrafficControl implements SteppingFeed {
       const { sniffer, id } = this.connection(conn);
       return this.refusedBySniffer(() => sniffer.step({ conn: id, unit }));
     }
-    const candidates: { sniffer: Sniffer; conn: number; order: number }[] = [];
-    for (const [sourceId, { sniffer }] of this.sniffers) {
-      for (const pending of sniffer.pending()) {
-        const order = this.heldOrder.get(queueKey(`${sourceId}#${pending.conn}`, pending.dir));
-        if (order !== undefined) candidates.push({ sniffer, conn: pending.conn, order });
-      }
+    let oldest: { sniffer: Sniffer; conn: number; since: number } | undefined;
+    for (const { sniffer } of this.sniffers.values()) {
+      const held = sniffer.oldestHeld();
+      if (held && (oldest === undefined || held.since < oldest.since)) oldest = { sniffer, ...held };
     }
-    candidates.sort((a, b) => a.order - b.order);
-    // A queue listed as pending may just have been let go; the next one is then the oldest.
-    return candidates.some(({ sniffer, conn: id }) => sniffer.step({ conn: id, unit }));
+    return oldest !== undefined && oldest.sniffer.step({ conn: oldest.conn, unit });
   }
 
   /** Forwards what is held and stops holding: one connection, or everything (ending Pause Traffic). */
@@ -160,6 +150,7 @@ export class TrafficControl implements SteppingFeed {
 
   /** A button or command; returns why nothing was done, in words for the user. */
   act(action: TrafficAction, conn?: string): string | undefined {
+    if (action === 'hold' || action === 'continue') for (const listener of [...this.userActionListeners]) listener();
     try {
       switch (action) {
         case 'hold':
@@ -170,7 +161,7 @@ export class TrafficControl implements SteppingFeed {
         case 'stepFrame':
           return this.step(conn, action === 'stepFrame' ? 'frame' : 'message') ? undefined : NOTHING_HELD;
         case 'continue': {
-          const anything = this.holdingAll || (conn === undefined ? this.heldConnections.size > 0 : this.heldConnections.has(conn)) || this.heldCount() > 0;
+          const anything = this.holdingAll || (conn === undefined ? this.heldConnections.size > 0 : this.heldConnections.has(conn)) || this.anyHeld();
           this.continue(conn);
           return anything ? undefined : 'Nothing is held, so there is nothing to continue.';
         }
@@ -186,10 +177,22 @@ export class TrafficControl implements SteppingFeed {
     return () => this.listeners.delete(listener);
   }
 
+  /** Pause or Continue through act() (the user's buttons and commands), not hold()/continue() called by code. */
+  onUserAction(listener: () => void): () => void {
+    this.userActionListeners.add(listener);
+    return () => this.userActionListeners.delete(listener);
+  }
+
   /** A breakpoint held traffic: `hit` says which, `message` what it held. */
   onHit(listener: (hit: BreakpointHitInfo, message: HeldMessage) => void): () => void {
     this.hitListeners.add(listener);
     return () => this.hitListeners.delete(listener);
+  }
+
+  /** Some sniffer holds a message back (cheaper than heldCount: nothing is listed). */
+  anyHeld(): boolean {
+    for (const { sniffer } of this.sniffers.values()) if (sniffer.oldestHeld() !== undefined) return true;
+    return false;
   }
 
   /** Held units (messages and commands) across every sniffer. */
@@ -225,12 +228,11 @@ export class TrafficControl implements SteppingFeed {
     const conn = `${sourceId}#${event.conn}`;
     const key = queueKey(conn, event.dir);
     if (event.type === 'held') {
-      this.heldOrder.set(key, ++this.heldSequence);
       if (event.breakpoint) {
         this.stoppedBy.set(key, { offset: event.message.offset, breakpoint: event.breakpoint.id });
         this.breakpointHit(conn, event, event.breakpoint);
+        if (this.stoppedBy.size > MAX_QUEUES_TRACKED) this.prune();
       }
-      if (this.heldOrder.size > MAX_QUEUES_TRACKED) this.prune();
     } else if (event.type === 'released' && this.hit && this.hit.conn === conn && this.hit.dir === event.dir && this.hit.offset >= event.offset && this.hit.offset < event.offset + Math.max(1, event.bytes)) {
       this.hit = undefined;
     }
@@ -249,7 +251,7 @@ export class TrafficControl implements SteppingFeed {
   private prune(): void {
     const live = new Set<string>();
     for (const [sourceId, { sniffer }] of this.sniffers) for (const pending of sniffer.pending()) live.add(queueKey(`${sourceId}#${pending.conn}`, pending.dir));
-    for (const map of [this.heldOrder, this.stoppedBy]) for (const key of map.keys()) if (!live.has(key)) map.delete(key);
+    for (const key of this.stoppedBy.keys()) if (!live.has(key)) this.stoppedBy.delete(key);
   }
 
   private sourceOf(conn: string): string {

@@ -32,18 +32,6 @@ function holdFromStart(services: Services, title: string): string | undefined {
   return id;
 }
 
-/** Lets go of the run's hold once the run is no longer live. */
-function releaseWhenEnded(services: Services, runKey: string, holdId: string): void {
-  const check = () => {
-    const run = services.runtime.get(runKey);
-    if (run && isLive(run)) return;
-    stopWatching();
-    services.sessionHolds.release(holdId);
-  };
-  const stopWatching = services.runtime.onDidChange((change) => change === 'runs' && check());
-  check();
-}
-
 /** Starts an example (`{ "step": true }`: held from its first message); resolves to its run key, or undefined when it could not start (the user was told why). */
 export async function runExample(services: Services, id: ExampleId, args: unknown): Promise<string | undefined> {
   const example = findExample(id);
@@ -56,7 +44,8 @@ export async function runExample(services: Services, id: ExampleId, args: unknow
       if (held) services.sessionHolds.release(held);
       throw error;
     });
-    if (held) releaseWhenEnded(services, run.key, held);
+    // Every end of the run (finished, failed, stopped) goes through its stop().
+    if (held) run.detachOnStop(() => services.sessionHolds.release(held));
     if (step || services.settings().openInspectorOnExampleStart) services.inspector.show();
     if (held) {
       services.notifier.info(`${example.title} runs in step mode: its traffic is held. Press Step (F10 in the inspector) to let one message cross, Continue Traffic (F5) to let everything go.`, [

@@ -72,15 +72,9 @@ export function registerStepCommands(services: Services): vscode.Disposable[] {
         return false;
       }
     });
-  /** Pause or Continue by the user: holds made for debug sessions or step-mode runs are theirs from now on. */
-  const userAct = (action: TrafficAction, conn: string | undefined) => {
-    services.sessionHolds.userActed();
-    return act(services, action, conn);
-  };
-
   let held: boolean | undefined;
   const updateContext = () => {
-    const now = stepping.holdingAll || stepping.heldCount() > 0;
+    const now = stepping.holdingAll || stepping.anyHeld();
     if (now === held) return;
     held = now;
     void vscode.commands.executeCommand('setContext', TRAFFIC_HELD_CONTEXT_KEY, now);
@@ -104,10 +98,10 @@ export function registerStepCommands(services: Services): vscode.Disposable[] {
   };
 
   return [
-    command('zmqInspector.pauseTraffic', false, ({ conn }) => userAct('hold', conn)),
+    command('zmqInspector.pauseTraffic', false, ({ conn }) => act(services, 'hold', conn)),
     command('zmqInspector.stepTraffic', true, ({ conn, unit }) => act(services, unit === 'frame' ? 'stepFrame' : 'step', conn)),
     command('zmqInspector.stepFrame', false, ({ conn }) => act(services, 'stepFrame', conn)),
-    command('zmqInspector.continueTraffic', false, ({ conn }) => userAct('continue', conn)),
+    command('zmqInspector.continueTraffic', false, ({ conn }) => act(services, 'continue', conn)),
     new vscode.Disposable(stepping.onChange(updateContext)),
     new vscode.Disposable(stepping.onHit(hitShown)),
   ];

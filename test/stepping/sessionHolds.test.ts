@@ -25,6 +25,18 @@ class RecordingTraffic implements HoldableTraffic {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  private readonly userListeners = new Set<() => void>();
+
+  /** The user pressed Pause or Continue (TrafficControl.act). */
+  userAction(): void {
+    this.userListeners.forEach((listener) => listener());
+  }
+
+  onUserAction(listener: () => void): () => void {
+    this.userListeners.add(listener);
+    return () => this.userListeners.delete(listener);
+  }
 }
 
 describe('holding traffic on behalf of debug sessions and step-mode runs', () => {
@@ -66,7 +78,7 @@ describe('holding traffic on behalf of debug sessions and step-mode runs', () =>
 
   it('leaves the hold to the user once they pressed Pause during the stop', () => {
     holds.hold('a');
-    holds.userActed();
+    traffic.userAction();
     holds.release('a');
     assert.deepEqual(traffic.calls, ['hold'], 'the debugger continuing does not undo what the user chose');
     traffic.continue();

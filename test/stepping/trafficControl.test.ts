@@ -253,6 +253,19 @@ describe('TrafficControl over step-mode sniffers', () => {
     assert.match(control.act('continue', 'one#1') ?? '', /Nothing is held/, 'a second Continue has nothing left to end');
   });
 
+  it('tells of the user's Pause and Continue (act), not of holds made by code, so a debug session's hold knows it is no longer its own', () => {
+    let told = 0;
+    const stop = control.onUserAction(() => told++);
+    control.hold();
+    control.continue();
+    assert.equal(told, 0);
+    control.act('hold');
+    control.act('step');
+    control.act('continue');
+    assert.equal(told, 2);
+    stop();
+  });
+
   it('refuses in words: unknown connections, stopped sniffers, and nothing to step or continue', async () => {
     assert.equal(control.act('step'), NOTHING_HELD);
     assert.equal(control.act('stepFrame'), NOTHING_HELD);
