@@ -253,7 +253,7 @@ describe('TrafficControl over step-mode sniffers', () => {
     assert.match(control.act('continue', 'one#1') ?? '', /Nothing is held/, 'a second Continue has nothing left to end');
   });
 
-  it('tells of the user's Pause and Continue (act), not of holds made by code, so a debug session's hold knows it is no longer its own', () => {
+  it("tells of the user's Pause and Continue (act), not of holds made by code, so a debug session's hold knows it is no longer its own", () => {
     let told = 0;
     const stop = control.onUserAction(() => told++);
     control.hold();
