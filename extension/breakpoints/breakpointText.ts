@@ -22,6 +22,7 @@
 // quoted: conn:"my sniffer #2". Inside /.../ a "/" is written \/ (outside [...] classes).
 // Formatting writes the words in the order above, so format(parse(text)) is the text tidied, and
 // parse(format(spec)) gives the spec back.
+import { SOCKET_TYPE_NAMES } from '../zmtp/socketTypes';
 import { BreakpointError, type BreakpointSpec } from './breakpointSet';
 
 /** The parts of a breakpoint that its condition text says (not its id or enabled flag). */
@@ -32,7 +33,6 @@ export const MAX_CONDITION_LENGTH = 1000;
 
 export const CONDITION_EXAMPLE = 'topic:10001 dir:c2s type:PUB';
 
-const SOCKET_TYPES = ['PAIR', 'PUB', 'SUB', 'REQ', 'REP', 'DEALER', 'ROUTER', 'PULL', 'PUSH', 'XPUB', 'XSUB', 'STREAM', 'SERVER', 'CLIENT', 'RADIO', 'DISH', 'GATHER', 'SCATTER', 'DGRAM', 'PEER', 'CHANNEL'];
 
 type Key = 'conn' | 'type' | 'dir' | 'topic' | 'cmd' | 'hits' | 'sniffer';
 
@@ -194,7 +194,7 @@ function assign(condition: BreakpointCondition, key: Key, value: string, wrong: 
     }
     case 'type': {
       const type = value.toUpperCase();
-      if (!SOCKET_TYPES.includes(type)) throw wrong(`names no socket type; use one of ${SOCKET_TYPES.join(', ')}`);
+      if (!SOCKET_TYPE_NAMES.includes(type)) throw wrong(`names no socket type; use one of ${SOCKET_TYPE_NAMES.join(', ')}`);
       condition.socketType = type;
       return;
     }

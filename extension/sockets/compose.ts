@@ -2,11 +2,8 @@
 // multipart message. Everything here is input from a person or another extension, so every
 // refusal says what was wrong, where, and what to write instead.
 import { promises as fs } from 'node:fs';
-import { COMPOSE_FORMAT_NAMES, type ComposeFormatName } from '../protocol';
-
 // The formats are named in the protocol, since the compose area offers the same ones.
-export type ComposeFormat = ComposeFormatName;
-export const COMPOSE_FORMATS: readonly ComposeFormat[] = COMPOSE_FORMAT_NAMES;
+import { COMPOSE_FORMAT_NAMES, type ComposeFormatName } from '../protocol';
 
 /** Frames per composed message: more than anyone types, few enough to show in one list. */
 export const MAX_COMPOSED_FRAMES = 256;
@@ -74,9 +71,9 @@ async function readFileFrames(input: string): Promise<Buffer[]> {
 const tooBig = (bytes: number) => `The message is ${bytes.toLocaleString('en')} bytes; at most ${MAX_COMPOSED_BYTES.toLocaleString('en')} can be sent from here.`;
 
 /** The frames of one message from `input` in `format`; throws ComposeError with the reason. */
-export async function composeFrames(input: string, format: ComposeFormat): Promise<Buffer[]> {
+export async function composeFrames(input: string, format: ComposeFormatName): Promise<Buffer[]> {
   if (typeof input !== 'string') throw new ComposeError('The message must be text (one frame per line, or a JSON array).');
-  if (!COMPOSE_FORMATS.includes(format)) throw new ComposeError(`The format "${String(format)}" is unknown; use one of ${COMPOSE_FORMATS.join(', ')}.`);
+  if (!COMPOSE_FORMAT_NAMES.includes(format)) throw new ComposeError(`The format "${String(format)}" is unknown; use one of ${COMPOSE_FORMAT_NAMES.join(', ')}.`);
   if (input.length > MAX_COMPOSED_BYTES * 2) throw new ComposeError(tooBig(input.length));
   let frames: Buffer[];
   if (format === 'text') frames = lines(input).map((line) => Buffer.from(line, 'utf8'));

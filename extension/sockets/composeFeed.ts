@@ -11,7 +11,7 @@ import { canSend } from './socketTypes';
 import { UserSocketError, type UserSockets, type UserSocketsChange } from './userSockets';
 
 /** Bytes of each received frame shown in the compose area's reply list. */
-export const REPLY_PREVIEW_BYTES = 120;
+const REPLY_PREVIEW_BYTES = 120;
 
 export interface ComposeFeedOptions {
   /** Asks the user for a new socket (in VS Code: the zmqInspector.newSocket command). */
@@ -53,9 +53,8 @@ export class ComposeFeed implements ComposeFeedContract {
 
   /** The frames are checked first: what is wrong with them holds whichever socket they go to. */
   async send(socket: string, format: ComposeFormatName, text: string): Promise<void> {
-    const frames = await composeFrames(text, format);
-    this.openSocket(socket);
-    await this.sockets.send(socket, frames);
+    // UserSockets.send refuses an unknown socket, after the frames were found sound.
+    await this.sockets.send(socket, await composeFrames(text, format));
   }
 
   async resend(socket: string, seq: number): Promise<void> {

@@ -34,7 +34,7 @@ export interface PromptedOptions {
   generatedServerKey?: string;
 }
 
-export const OPTIONS_TITLE = 'ZeroMQ: New Socket (4/4): Options';
+const OPTIONS_TITLE = 'ZeroMQ: New Socket (4/4): Options';
 export const CREATE_NOW = 'No options (create now)';
 export const CREATE_WITH_OPTIONS = 'Create now';
 /** A PLAIN server prompted here accepts at most this many users; more belong in a command argument. */
@@ -77,7 +77,7 @@ export function optionChoices(type: UserSocketType, options: UserSocketOptions):
 }
 
 /** The options in words for the Create now item; never a password or a secret key. */
-export function describeOptions(options: UserSocketOptions): string {
+function describeOptions(options: UserSocketOptions): string {
   const parts: string[] = [];
   if (options.routingId !== undefined) parts.push(`routing id ${JSON.stringify(options.routingId)}`);
   if (options.relaxed) parts.push('relaxed');

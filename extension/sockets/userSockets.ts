@@ -44,8 +44,6 @@ export interface UserSocketHooks {
   startSniffer(request: { listen: string; target: string; name: string }): Promise<SnifferFront>;
   /** Wraps each socket before use (the diagnostics' observeSocket). */
   watchSocket?<T extends zmq.Socket>(socket: T): T;
-  /** Every message a user socket receives. */
-  onReceived?(socket: UserSocketInfo, frames: Buffer[]): void;
   /** A security handshake failed (wrong password, unknown key, mechanism mismatch); said once until one succeeds. */
   onRefused?(socket: UserSocketInfo, message: string): void;
 }
@@ -221,7 +219,8 @@ export class UserSockets {
       entry.refusal = message;
       if (first) this.hooks.onRefused?.(entry.info, message);
     };
-    const serves = isSecurityServer(entry.socket);
+    // Only PLAIN and CURVE servers get a ZAP handler.
+    const serves = entry.zap !== undefined;
     events.on('handshake:error:auth', ({ error }) => refused(serves
       ? `this ${entry.info.type} refused a peer's credentials (ZAP status ${error.status}); the peer must offer a username and password (or CURVE key) this socket accepts.`
       : `the peer refused this ${entry.info.type}'s credentials (ZAP status ${error.status}); check the PLAIN username and password, or that the server accepts this CURVE client.`));
@@ -237,7 +236,6 @@ export class UserSockets {
         entry.received.push(frames);
         entry.receivedBytes += sizeOf(frames);
         while (entry.received.length > RECEIVED_KEPT || entry.receivedBytes > RECEIVED_BYTES_KEPT) entry.receivedBytes -= sizeOf(entry.received.shift() ?? []);
-        this.hooks.onReceived?.(entry.info, frames);
         this.changed({ type: 'received', socket: entry.info, frames });
       }
     } catch {
@@ -301,7 +299,7 @@ export const routingIdProblem = (routingId: string): string | undefined =>
  * Heartbeat intervals and timeouts accepted, in ms: below 10 ms a PING would go out faster than
  * it can come back; above an hour the peer is long gone before anyone notices.
  */
-export const HEARTBEAT_MS = { min: 10, max: 3_600_000 } as const;
+const HEARTBEAT_MS = { min: 10, max: 3_600_000 } as const;
 
 /** Why `ms` cannot be the heartbeat time `what` names, or undefined when it can. */
 export const heartbeatProblem = (what: string, ms: unknown): string | undefined =>
@@ -339,8 +337,6 @@ function isPlainOption(plain: unknown): plain is UserSocketOptions['plain'] {
   return users === undefined || (Array.isArray(users) && users.every(isCredentials));
 }
 
-const isSecurityServer = (socket: zmq.Socket): boolean => Boolean((socket as { plainServer?: boolean }).plainServer || (socket as { curveServer?: boolean }).curveServer);
-
 /** For a PLAIN or CURVE server: a ZAP handler in a context of its own, which `zmqOptions` then names. */
 async function startZap(options: UserSocketOptions, zmqOptions: Record<string, unknown>): Promise<ZapHandler | undefined> {
   const plainServer = options.plain && 'server' in options.plain ? options.plain : undefined;
@@ -363,8 +359,8 @@ function curveClientKeys(given: { publicKey?: string; secretKey?: string }): { c
     const pair = zmq.curveKeyPair();
     return { curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
   }
-  if (!isZ85Key(given.publicKey) || !isZ85Key(given.secretKey)) throw new UserSocketError('A CURVE client\'s own keys take both "publicKey" and "secretKey", each 40 Z85 characters (or leave both out for a fresh pair).');
-  return { curvePublicKey: given.publicKey, curveSecretKey: given.secretKey };
+  throwIfProblem(curveKeyProblem('A CURVE client\'s own "publicKey" (give "secretKey" too, or leave both out for a fresh pair)', given.publicKey) ?? curveKeyProblem('Its "secretKey"', given.secretKey));
+  return { curvePublicKey: given.publicKey as string, curveSecretKey: given.secretKey as string };
 }
 
 function subscribe(socket: zmq.Socket, type: UserSocketType, subscriptions: string[] | undefined): void {

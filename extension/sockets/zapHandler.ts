@@ -5,7 +5,7 @@
 // unbinds asynchronously) and each socket's credentials apply to it alone.
 import * as zmq from 'zeromq';
 
-export const ZAP_ENDPOINT = 'inproc://zeromq.zap.01';
+const ZAP_ENDPOINT = 'inproc://zeromq.zap.01';
 
 /** Decides one ZAP request: `credentials` are PLAIN's username and password, or CURVE's client key. */
 export type ZapDecision = (mechanism: string, credentials: Buffer[]) => boolean;
@@ -66,7 +66,7 @@ async function serve(handler: zmq.Reply, decide: ZapDecision): Promise<void> {
 const Z85_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#';
 
 /** Z85 (ZeroMQ RFC 32) of bytes whose length is a multiple of 4, as CURVE keys are written. */
-export function z85Encode(bytes: Uint8Array): string {
+function z85Encode(bytes: Uint8Array): string {
   let text = '';
   for (let offset = 0; offset + 4 <= bytes.length; offset += 4) {
     let value = ((bytes[offset] << 24) >>> 0) + (bytes[offset + 1] << 16) + (bytes[offset + 2] << 8) + bytes[offset + 3];

@@ -35,8 +35,6 @@ export class BreakpointsTreeProvider implements vscode.TreeDataProvider<Breakpoi
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly throttle = new Throttle(() => this.refreshIfChanged(), BREAKPOINTS_REFRESH_MS);
   private drawn = '';
-  /** Redraws so far: tests compare it with the traffic to see the throttle work. */
-  refreshes = 0;
 
   constructor(
     readonly breakpoints: BreakpointSet,
@@ -70,7 +68,6 @@ export class BreakpointsTreeProvider implements vscode.TreeDataProvider<Breakpoi
   /** Redraws now (the list itself changed). */
   refresh(): void {
     this.drawn = this.snapshot();
-    this.refreshes += 1;
     this.changeEmitter.fire(undefined);
   }
 
@@ -152,7 +149,10 @@ export function registerBreakpointsView(services: Services): BreakpointsView {
     provider.refresh();
   });
   // Hits count as messages pass the sniffers; a hit holds before its message reaches the store.
-  const stopFollowingStore = services.store.onChange(() => provider.scheduleRefresh());
+  // With no breakpoint no hit can change, and the list's own changes redraw at once.
+  const stopFollowingStore = services.store.onChange(() => {
+    if (set.size > 0) provider.scheduleRefresh();
+  });
   const stopFollowingStepping = stepping.onChange(() => provider.scheduleRefresh());
 
   const add = async (value: unknown): Promise<string | undefined> => {

@@ -2,7 +2,7 @@
 // the runtime runs (so it is listed in the ZeroMQ view with Stop, and its traffic is captured).
 import * as vscode from 'vscode';
 import type { CaptureStore } from '../inspector/store';
-import { COMPOSE_FORMATS, type ComposeFormat } from '../sockets/compose';
+import { COMPOSE_FORMAT_NAMES, type ComposeFormatName } from '../protocol';
 import { ComposeFeed } from '../sockets/composeFeed';
 import { promptSocketOptions, type OptionsAsker } from '../sockets/socketOptionsPrompt';
 import { isUserSocketType, USER_SOCKET_TYPES } from '../sockets/socketTypes';
@@ -132,7 +132,7 @@ export function registerSocketCommands(services: Services, { sockets, feed }: Us
     try {
       const request = isRecord(args) ? args : await promptSend(sockets);
       if (!request) return { ok: false, error: 'cancelled' };
-      const format = (request.format ?? 'text') as ComposeFormat;
+      const format = (request.format ?? 'text') as ComposeFormatName;
       if (typeof request.socket !== 'string') throw new CommandArgumentError('Send Message takes { "socket": "<id from New Socket>", "frames": "line per frame", "format": "text" }.');
       await feed.send(request.socket, format, request.frames as string);
       return { ok: true };
@@ -189,7 +189,7 @@ async function promptResend(sockets: UserSockets): Promise<Record<string, unknow
 async function promptSend(sockets: UserSockets): Promise<Record<string, unknown> | undefined> {
   const socket = await pickSocket(sockets, 'ZeroMQ: Send Message');
   if (!socket) return undefined;
-  const format = await vscode.window.showQuickPick([...COMPOSE_FORMATS], { title: 'ZeroMQ: Send Message', placeHolder: 'Frames written as' });
+  const format = await vscode.window.showQuickPick([...COMPOSE_FORMAT_NAMES], { title: 'ZeroMQ: Send Message', placeHolder: 'Frames written as' });
   if (!format) return undefined;
   const frames = await vscode.window.showInputBox({ title: 'ZeroMQ: Send Message', prompt: 'Frames separated by " | " (each one text, hex, a JSON array, or a file path)' });
   if (frames === undefined) return undefined;

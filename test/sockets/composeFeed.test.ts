@@ -4,10 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as zmq from 'zeromq';
 import { ComposeFeed } from '../../extension/sockets/composeFeed';
 import { MAX_FRAMES_LISTED, MAX_REPLIES_LISTED } from '../../extension/protocol';
-import { boundReply, eventually, newestMessage, userSocketsFixture, type UserSocketsFixture } from './fixture';
-
-/** Where a bound user socket's peers connect: its label without the "bind ". */
-const endpointOf = (label: string) => label.replace(/^bind /, '');
+import { boundReply, endpointOf, eventually, newestMessage, userSocketsFixture, type UserSocketsFixture } from './fixture';
 
 describe('ComposeFeed', () => {
   let fixture: UserSocketsFixture;
@@ -81,7 +78,7 @@ describe('ComposeFeed', () => {
 
     const pull = await fixture.sockets.create({ type: 'PULL', bind: 'tcp://127.0.0.1:0' });
     const push = fixture.peer(new zmq.Push({ linger: 0, sendTimeout: 5000 }));
-    push.connect(endpointOf(pull.label));
+    push.connect(endpointOf(pull));
     const wide = Array.from({ length: MAX_FRAMES_LISTED + 3 }, (_, index) => `f${index}`);
     await push.send(wide);
     for (let index = 0; index < MAX_REPLIES_LISTED; index += 1) await push.send(`n${index}`);
@@ -97,7 +94,7 @@ describe('ComposeFeed', () => {
   it('cuts a long frame in its preview and counts the frames beyond the listed ones', async () => {
     const pull = await fixture.sockets.create({ type: 'PULL', bind: 'tcp://127.0.0.1:0' });
     const push = fixture.peer(new zmq.Push({ linger: 0, sendTimeout: 5000 }));
-    push.connect(endpointOf(pull.label));
+    push.connect(endpointOf(pull));
     await push.send(['x'.repeat(10_000), ...Array.from({ length: MAX_FRAMES_LISTED + 1 }, () => 'y')]);
     const [reply] = await eventually('the message listed', () => (feed.state().replies.length > 0 ? feed.state().replies : undefined));
     assert.equal(reply.frames.length, MAX_FRAMES_LISTED);
